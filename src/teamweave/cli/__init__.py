@@ -1,0 +1,1 @@
+"""The teamweave command line (Typer + Rich)."""

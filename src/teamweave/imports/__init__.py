@@ -1,0 +1,1 @@
+"""Import runs (history, counts, errors) and the identities sources brought in."""

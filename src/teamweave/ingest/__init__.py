@@ -1,0 +1,1 @@
+"""Real export formats in, metadata-only interaction events out."""

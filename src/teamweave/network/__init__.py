@@ -1,0 +1,1 @@
+"""The connection map: persists and serves what analytics computes."""

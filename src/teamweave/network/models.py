@@ -1,0 +1,84 @@
+"""Tables of the network capability: metrics per window, keyed by pseudonym or team."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, DateTime, Float, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from teamweave.store.base import Base
+
+
+class PersonMetric(Base):
+    """One person's metrics in one window (period 'week' or 'month'). Shown only to that person."""
+
+    __tablename__ = "person_metrics"
+    __table_args__ = (UniqueConstraint("org", "period", "window_start", "pseudonym"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    org: Mapped[str] = mapped_column(String(64))
+    period: Mapped[str] = mapped_column(String(8))
+    window_start: Mapped[date] = mapped_column(Date)
+    pseudonym: Mapped[str] = mapped_column(String(40), index=True)
+    ties: Mapped[int] = mapped_column(Integer)
+    strong_ties: Mapped[int] = mapped_column(Integer)
+    weak_ties: Mapped[int] = mapped_column(Integer)
+    strength: Mapped[float] = mapped_column(Float)
+    cross_team_share: Mapped[float | None] = mapped_column(Float)
+    human_events: Mapped[int] = mapped_column(Integer)
+    tool_events: Mapped[int] = mapped_column(Integer)
+    human_share: Mapped[float | None] = mapped_column(Float, doc="human / (human + tool) interactions")
+    after_hours_share: Mapped[float | None] = mapped_column(Float)
+    ties_change: Mapped[int | None] = mapped_column(Integer, doc="ties minus ties of the previous window")
+    strength_change: Mapped[float | None] = mapped_column(Float)
+
+
+class TeamMetric(Base):
+    """One team's aggregate metrics in one window. Shown to others only when members >= k."""
+
+    __tablename__ = "team_metrics"
+    __table_args__ = (UniqueConstraint("org", "period", "window_start", "team_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    org: Mapped[str] = mapped_column(String(64))
+    period: Mapped[str] = mapped_column(String(8))
+    window_start: Mapped[date] = mapped_column(Date)
+    team_id: Mapped[int] = mapped_column(Integer, index=True)
+    members: Mapped[int] = mapped_column(Integer)
+    density: Mapped[float | None] = mapped_column(Float)
+    ei_index: Mapped[float | None] = mapped_column(Float)
+    external_share: Mapped[float | None] = mapped_column(
+        Float, doc="share of members' tie weight leaving the team"
+    )
+    no_strong_tie: Mapped[int] = mapped_column(Integer, doc="members with no strong tie")
+    human_share: Mapped[float | None] = mapped_column(Float)
+    after_hours_share: Mapped[float | None] = mapped_column(Float)
+    mean_ties: Mapped[float | None] = mapped_column(Float)
+
+
+class TeamTie(Base):
+    """Tie strength between two teams in one window (team_a < team_b): the organisation map's edges."""
+
+    __tablename__ = "team_ties"
+    __table_args__ = (UniqueConstraint("org", "period", "window_start", "team_a", "team_b"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    org: Mapped[str] = mapped_column(String(64))
+    period: Mapped[str] = mapped_column(String(8))
+    window_start: Mapped[date] = mapped_column(Date)
+    team_a: Mapped[int] = mapped_column(Integer)
+    team_b: Mapped[int] = mapped_column(Integer)
+    weight: Mapped[float] = mapped_column(Float)
+    ties: Mapped[int] = mapped_column(Integer, doc="person-to-person ties across the two teams")
+
+
+class AnalysisRun(Base):
+    __tablename__ = "analysis_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    org: Mapped[str] = mapped_column(String(64))
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    events: Mapped[int] = mapped_column(Integer, default=0)
+    windows: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,0 +1,1 @@
+"""People, teams and sites: the organisation as the HR system describes it."""

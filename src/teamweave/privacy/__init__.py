@@ -1,0 +1,1 @@
+"""Privacy by design: pseudonyms, the min-group guard, consent, erasure and the audit trail."""

@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy tables with Alembic migrations, and the Parquet event store."""

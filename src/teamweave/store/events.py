@@ -1,0 +1,203 @@
+"""The event store: interaction events as Parquet, partitioned by org and month, scanned with DuckDB.
+
+Layout: ``<root>/org=<org>/month=<YYYY-MM>/part-<uuid>.parquet``. Appends are idempotent: an event whose
+``event_id`` is already stored (in this batch or any earlier one) is not written again. Files are written
+to a temporary name and renamed, so a crash never leaves a half-written part behind. One writer per org at a
+time (a lock file guards it).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from teamweave.ingest.records import Interaction
+
+EVENT_SCHEMA = pa.schema(
+    [
+        pa.field("org", pa.string(), nullable=False),
+        pa.field("event_id", pa.string(), nullable=False),
+        pa.field("source", pa.string(), nullable=False),
+        pa.field("kind", pa.string(), nullable=False),
+        pa.field("ts", pa.timestamp("us", tz="UTC"), nullable=False),
+        pa.field("duration_s", pa.int32()),
+        pa.field("actor", pa.string(), nullable=False),
+        pa.field("targets", pa.list_(pa.string()), nullable=False),
+        pa.field("audience", pa.int32(), nullable=False),
+        pa.field("channel", pa.string()),
+        pa.field("thread", pa.string()),
+        pa.field("by_bot", pa.bool_(), nullable=False),
+        pa.field("via_ai", pa.bool_(), nullable=False),
+        pa.field("in_person", pa.bool_(), nullable=False),
+    ]
+)
+
+
+@dataclass(frozen=True)
+class AppendResult:
+    added: int
+    duplicates: int
+
+
+def _safe_org(org: str) -> str:
+    if not org or any(c in org for c in "/\\=.") or org.strip() != org:
+        raise ValueError(f"invalid org id {org!r}")
+    return org
+
+
+def records_to_table(records: Iterable[Interaction]) -> pa.Table:
+    """Interaction records as an Arrow table with :data:`EVENT_SCHEMA`."""
+    columns: dict[str, list[object]] = {name: [] for name in EVENT_SCHEMA.names}
+    for r in records:
+        columns["org"].append(r.org)
+        columns["event_id"].append(r.event_id)
+        columns["source"].append(r.source)
+        columns["kind"].append(r.kind)
+        columns["ts"].append(r.ts)
+        columns["duration_s"].append(r.duration_s)
+        columns["actor"].append(r.actor)
+        columns["targets"].append(list(r.targets))
+        columns["audience"].append(r.audience)
+        columns["channel"].append(r.channel)
+        columns["thread"].append(r.thread)
+        columns["by_bot"].append(r.by_bot)
+        columns["via_ai"].append(r.via_ai)
+        columns["in_person"].append(r.in_person)
+    return pa.table(columns, schema=EVENT_SCHEMA)
+
+
+class EventStore:
+    """Parquet event store rooted at ``root``."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    def org_dir(self, org: str) -> Path:
+        return self.root / f"org={_safe_org(org)}"
+
+    def files(self, org: str) -> list[Path]:
+        return sorted(self.org_dir(org).glob("month=*/*.parquet"))
+
+    def months(self, org: str) -> list[str]:
+        return sorted(p.name.removeprefix("month=") for p in self.org_dir(org).glob("month=*") if p.is_dir())
+
+    def glob(self, org: str) -> str:
+        """The path pattern DuckDB's read_parquet takes for every event of an org."""
+        return str(self.org_dir(org) / "month=*" / "*.parquet")
+
+    def has_events(self, org: str) -> bool:
+        return bool(self.files(org))
+
+    @contextmanager
+    def _lock(self, org: str) -> Iterator[None]:
+        directory = self.org_dir(org)
+        directory.mkdir(parents=True, exist_ok=True)
+        with open(directory / ".lock", "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _existing_ids(self, month_dir: Path) -> set[str]:
+        files = sorted(month_dir.glob("*.parquet"))
+        if not files:
+            return set()
+        ids: set[str] = set()
+        for path in files:
+            ids.update(pq.read_table(path, columns=["event_id"]).column(0).to_pylist())
+        return ids
+
+    def append(self, org: str, records: Iterable[Interaction]) -> AppendResult:
+        """Store the records not already stored; return how many were added and how many were duplicates."""
+        return self.append_table(org, records_to_table(records))
+
+    def append_table(self, org: str, table: pa.Table) -> AppendResult:
+        """Like :meth:`append`, for an Arrow table with :data:`EVENT_SCHEMA`."""
+        if table.num_rows == 0:
+            return AppendResult(0, 0)
+        table = table.cast(EVENT_SCHEMA)
+        with self._lock(org):
+            months = pa.compute.strftime(table.column("ts"), format="%Y-%m").to_pylist()
+            by_month: dict[str, list[int]] = defaultdict(list)
+            for index, month in enumerate(months):
+                by_month[month].append(index)
+            ids = table.column("event_id").to_pylist()
+            added = duplicates = 0
+            for month, indices in sorted(by_month.items()):
+                month_dir = self.org_dir(org) / f"month={month}"
+                seen = self._existing_ids(month_dir)
+                keep: list[int] = []
+                for i in indices:
+                    if ids[i] in seen:
+                        duplicates += 1
+                        continue
+                    seen.add(ids[i])
+                    keep.append(i)
+                if not keep:
+                    continue
+                part = table.take(pa.array(keep, type=pa.int64())).sort_by("ts")
+                month_dir.mkdir(parents=True, exist_ok=True)
+                name = f"part-{uuid.uuid4().hex}.parquet"
+                tmp = month_dir / f".{name}.tmp"
+                pq.write_table(part, tmp, compression="zstd")
+                os.replace(tmp, month_dir / name)
+                added += len(keep)
+            return AppendResult(added, duplicates)
+
+    def count(self, org: str) -> int:
+        if not self.has_events(org):
+            return 0
+        con = duckdb.connect()
+        try:
+            row = con.execute(
+                "SELECT count(*) FROM read_parquet(?, hive_partitioning = false)", [self.glob(org)]
+            ).fetchall()[0]
+        finally:
+            con.close()
+        return int(row[0]) if row else 0
+
+    def read(self, org: str, con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
+        """All events of an org as a DuckDB relation (an empty one with the schema when there are none)."""
+        if not self.has_events(org):
+            return con.from_arrow(EVENT_SCHEMA.empty_table())
+        return con.read_parquet(self.glob(org), hive_partitioning=False)
+
+    def rewrite(self, org: str, keep_sql: str, params: list[object] | None = None) -> int:
+        """Rewrite every partition keeping only rows matching ``keep_sql``; return how many rows were removed.
+
+        Used by erasure: it is the one way rows leave the store.
+        """
+        removed = 0
+        with self._lock(org):
+            for month_dir in sorted(self.org_dir(org).glob("month=*")):
+                files = sorted(month_dir.glob("*.parquet"))
+                if not files:
+                    continue
+                con = duckdb.connect()
+                try:
+                    paths = [str(f) for f in files]
+                    scan = "read_parquet(?, hive_partitioning = false)"
+                    before = con.execute(f"SELECT count(*) FROM {scan}", [paths]).fetchall()[0]
+                    kept = con.sql(f"SELECT * FROM {scan} WHERE {keep_sql}", params=[paths, *(params or [])])
+                    kept_table = kept.to_arrow_table()
+                finally:
+                    con.close()
+                removed += (int(before[0]) if before else 0) - kept_table.num_rows
+                name = f"part-{uuid.uuid4().hex}.parquet"
+                tmp = month_dir / f".{name}.tmp"
+                pq.write_table(kept_table.cast(EVENT_SCHEMA), tmp, compression="zstd")
+                os.replace(tmp, month_dir / name)
+                for f in files:
+                    f.unlink()
+        return removed

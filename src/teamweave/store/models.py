@@ -1,0 +1,14 @@
+"""Imports every capability's models so that ``Base.metadata`` knows all tables (for Alembic and tests)."""
+
+from __future__ import annotations
+
+from teamweave.accounts import models as accounts_models
+from teamweave.audit import models as audit_models
+from teamweave.imports import models as imports_models
+from teamweave.network import models as network_models
+from teamweave.people import models as people_models
+from teamweave.store.base import Base
+
+ALL_MODEL_MODULES = (people_models, accounts_models, imports_models, network_models, audit_models)
+
+metadata = Base.metadata
