@@ -62,9 +62,7 @@ class Settings(BaseSettings):
     secure_cookies: bool = Field(
         False, description="Mark session cookies Secure (set true behind HTTPS in production)."
     )
-    work_day_start: int = Field(
-        8, ge=0, le=23, description="Hour a working day starts, in a person's own zone."
-    )
+    work_day_start: int = Field(8, ge=0, le=23, description="Hour a working day starts, in a person's own zone.")
     work_day_end: int = Field(19, ge=1, le=24, description="Hour a working day ends, in a person's own zone.")
 
     @field_validator("data_dir")

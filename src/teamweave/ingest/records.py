@@ -6,9 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
 
-SOURCES: Final = frozenset(
-    {"slack", "teams", "email", "calendar", "git", "github", "manual", "csv", "recognition"}
-)
+SOURCES: Final = frozenset({"slack", "teams", "email", "calendar", "git", "github", "manual", "csv", "recognition"})
 KINDS: Final = frozenset(
     {
         "message",

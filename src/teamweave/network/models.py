@@ -48,9 +48,7 @@ class TeamMetric(Base):
     members: Mapped[int] = mapped_column(Integer)
     density: Mapped[float | None] = mapped_column(Float)
     ei_index: Mapped[float | None] = mapped_column(Float)
-    external_share: Mapped[float | None] = mapped_column(
-        Float, doc="share of members' tie weight leaving the team"
-    )
+    external_share: Mapped[float | None] = mapped_column(Float, doc="share of members' tie weight leaving the team")
     no_strong_tie: Mapped[int] = mapped_column(Integer, doc="members with no strong tie")
     human_share: Mapped[float | None] = mapped_column(Float)
     after_hours_share: Mapped[float | None] = mapped_column(Float)
