@@ -23,6 +23,7 @@ from pydantic_settings import (
 from teamweave.errors import ConfigurationError
 
 DEFAULT_DATA_DIR = Path("teamweave-data")
+PROJECT_DOC_SETTINGS = Path(__file__).resolve().parents[2] / "docs" / "settings.md"
 
 
 class Settings(BaseSettings):
@@ -135,3 +136,27 @@ def _secret(settings: Settings, attribute: str, filename: str) -> bytes:
 def load_settings(**overrides: Any) -> Settings:
     """Read settings from the environment and the TOML file; keyword arguments win."""
     return Settings(**overrides)
+
+
+def settings_markdown() -> str:
+    """docs/settings.md, generated from the declared settings (a test keeps the file current)."""
+    lines = [
+        "# Settings",
+        "",
+        "Generated from `teamweave.config.Settings` by `teamweave config docs`; do not edit by hand.",
+        "",
+        "Each setting is read from the environment variable shown, or from `teamweave.toml` in the working",
+        "directory (or the file named by `TEAMWEAVE_CONFIG`) using the lower-case name as the key.",
+        "",
+        "| setting | environment variable | default | description |",
+        "|---|---|---|---|",
+    ]
+    for name, info in Settings.model_fields.items():
+        default = info.default
+        shown = "(generated)" if name in {"pseudonym_key", "session_secret"} else repr(default)
+        if default is None and name == "database_url":
+            shown = "SQLite file in the data dir"
+        if isinstance(default, Path):
+            shown = f"`{default}`"
+        lines.append(f"| `{name}` | `TEAMWEAVE_{name.upper()}` | {shown} | {info.description} |")
+    return "\n".join(lines) + "\n"
