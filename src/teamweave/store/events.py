@@ -173,10 +173,49 @@ class EventStore:
             return con.from_arrow(EVENT_SCHEMA.empty_table())
         return con.read_parquet(self.glob(org), hive_partitioning=False)
 
-    def rewrite(self, org: str, keep_sql: str, params: list[object] | None = None) -> int:
+    def erase_pseudonyms(self, org: str, pseudonyms: list[str]) -> tuple[int, int]:
+        """Erase people from the store: drop their own acts, strike them from others' targets.
+
+        Returns (events removed, events whose targets were scrubbed). Audience counts are kept: an event that
+        reached 5 people still reached 5, but no longer says that one of them was the erased person.
+        """
+        if not pseudonyms:
+            return (0, 0)
+        con = duckdb.connect()
+        try:
+            row = (
+                con.execute(
+                    "SELECT count(*) FILTER (WHERE list_has_any(targets, ?) AND NOT list_contains(?, actor)) "
+                    "FROM read_parquet(?, hive_partitioning = false)",
+                    [pseudonyms, pseudonyms, self.glob(org)],
+                ).fetchall()[0]
+                if self.has_events(org)
+                else (0,)
+            )
+        finally:
+            con.close()
+        removed = self.rewrite(
+            org,
+            "NOT list_contains(?, actor)",
+            [pseudonyms],
+            select="* REPLACE (list_filter(targets, lambda t: NOT list_contains(?, t)) AS targets)",
+            select_params=[pseudonyms],
+        )
+        return (removed, int(row[0]))
+
+    def rewrite(
+        self,
+        org: str,
+        keep_sql: str,
+        params: list[object] | None = None,
+        *,
+        select: str = "*",
+        select_params: list[object] | None = None,
+    ) -> int:
         """Rewrite every partition keeping only rows matching ``keep_sql``; return how many rows were removed.
 
-        Used by erasure: it is the one way rows leave the store.
+        ``select`` may transform the kept rows (e.g. scrub a column). Used by erasure: it is the one way rows
+        leave or change in the store.
         """
         removed = 0
         with self._lock(org):
@@ -189,7 +228,10 @@ class EventStore:
                     paths = [str(f) for f in files]
                     scan = "read_parquet(?, hive_partitioning = false)"
                     before = con.execute(f"SELECT count(*) FROM {scan}", [paths]).fetchall()[0]
-                    kept = con.sql(f"SELECT * FROM {scan} WHERE {keep_sql}", params=[paths, *(params or [])])
+                    kept = con.sql(
+                        f"SELECT {select} FROM {scan} WHERE {keep_sql}",
+                        params=[*(select_params or []), paths, *(params or [])],
+                    )
                     kept_table = kept.to_arrow_table()
                 finally:
                     con.close()

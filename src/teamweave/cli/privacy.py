@@ -1,0 +1,63 @@
+"""CLI: a person's rights — export everything held about them, erase it, opt out of analytics."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+import typer
+
+from teamweave.cli.context import err, open_runtime, out
+from teamweave.privacy.consent import set_analytics_opt_out
+from teamweave.privacy.erasure import erase_person, export_person
+from teamweave.store.session import session_scope
+
+privacy_app = typer.Typer(help="A person's data rights: export, erase, opt out.", no_args_is_help=True)
+
+
+@privacy_app.command("export")
+def export(
+    email: str = typer.Argument(..., help="E-mail address of the person."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write JSON here instead of stdout."),
+) -> None:
+    """Export everything held about one person as JSON."""
+    with open_runtime() as runtime, session_scope(runtime.sessions) as session:
+        data = export_person(session, org=runtime.settings.org, email=email, events=runtime.events)
+    payload = orjson.dumps(data, option=orjson.OPT_INDENT_2)
+    if output is None:
+        typer.echo(payload.decode())
+    else:
+        output.write_bytes(payload)
+        err.print(f"wrote {output}")
+
+
+@privacy_app.command("erase")
+def erase(
+    email: str = typer.Argument(..., help="E-mail address of the person."),
+    yes: bool = typer.Option(False, "--yes", help="Confirm without asking."),
+) -> None:
+    """Erase a person: their row, account, identities, metrics and events (cannot be undone)."""
+    if not yes:
+        typer.confirm(f"Erase everything held about {email}? This cannot be undone", abort=True)
+    with open_runtime() as runtime, session_scope(runtime.sessions) as session:
+        result = erase_person(session, org=runtime.settings.org, email=email, events=runtime.events)
+    out.print(
+        f"erased {email}: {result.events_removed} events removed, {result.events_scrubbed} events no longer "
+        f"name them, {result.metric_rows} metric rows, {result.identities} identities, "
+        f"{result.accounts} accounts"
+    )
+
+
+@privacy_app.command("opt-out")
+def opt_out(
+    email: str = typer.Argument(..., help="E-mail address of the person."),
+    undo: bool = typer.Option(False, "--undo", help="Opt back in."),
+) -> None:
+    """Leave a person out of every metric from the next analysis on (or back in with --undo)."""
+    with open_runtime() as runtime, session_scope(runtime.sessions) as session:
+        set_analytics_opt_out(session, org=runtime.settings.org, email=email, opt_out=not undo)
+    out.print(f"{email} {'opted back in to' if undo else 'opted out of'} analytics; run `teamweave analyze`")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(privacy_app, name="privacy")

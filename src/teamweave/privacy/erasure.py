@@ -1,0 +1,112 @@
+"""A person's rights over their data: export everything held about them, and erase it.
+
+Erasure removes the person's row, account, resolved identities and metrics, drops every event they acted in
+and strikes them from the targets of others' events. The audit log keeps its entries (it records who looked,
+not what they saw). Metrics of other people and teams still reflect the past until the next `analyze`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+from sqlalchemy.orm import Session
+
+from teamweave.errors import NotFound
+from teamweave.privacy import repository
+from teamweave.store.events import EventStore
+
+
+@dataclass(frozen=True)
+class ErasureResult:
+    events_removed: int
+    events_scrubbed: int
+    metric_rows: int
+    identities: int
+    accounts: int
+
+
+def _find(session: Session, *, org: str, email: str) -> Any:
+    person = repository.person(session, org=org, email=email)
+    if person is None:
+        raise NotFound(f"no person with e-mail {email}", where=f"org {org}")
+    return person
+
+
+def _pseudonyms(session: Session, *, org: str, person: Any) -> list[str]:
+    identities = repository.identities_of(session, org=org, person_id=person.id)
+    return [person.pseudonym, *(i.pseudonym for i in identities)]
+
+
+def _event_summary(events: EventStore, *, org: str, pseudonyms: list[str]) -> list[dict[str, Any]]:
+    if not events.has_events(org):
+        return []
+    con = duckdb.connect()
+    try:
+        rows = con.execute(
+            "SELECT strftime(ts, '%Y-%m') AS month, source, kind, "
+            "count(*) FILTER (WHERE list_contains(?, actor)) AS acted, "
+            "count(*) FILTER (WHERE list_has_any(targets, ?)) AS reached "
+            "FROM read_parquet(?, hive_partitioning = false) "
+            "WHERE list_contains(?, actor) OR list_has_any(targets, ?) "
+            "GROUP BY ALL ORDER BY ALL",
+            [pseudonyms, pseudonyms, events.glob(org), pseudonyms, pseudonyms],
+        ).fetchall()
+    finally:
+        con.close()
+    return [{"month": m, "source": s, "kind": k, "acted": a, "reached": r} for m, s, k, a, r in rows]
+
+
+def export_person(session: Session, *, org: str, email: str, events: EventStore) -> dict[str, Any]:
+    """Everything teamweave holds about one person, as JSON-ready data (the person's own copy)."""
+    person = _find(session, org=org, email=email)
+    pseudonyms = _pseudonyms(session, org=org, person=person)
+    return {
+        "person": repository.person_profile(session, person=person),
+        "accounts": [
+            {"username": u.username, "role": u.role, "created_at": u.created_at.isoformat()}
+            for u in repository.accounts_of(session, org=org, person_id=person.id)
+        ],
+        "identities": [
+            {"source": i.source, "label": i.label}
+            for i in repository.identities_of(session, org=org, person_id=person.id)
+        ],
+        "metrics": [
+            {
+                column: getattr(m, column).isoformat() if column == "window_start" else getattr(m, column)
+                for column in (
+                    "period",
+                    "window_start",
+                    "ties",
+                    "strong_ties",
+                    "weak_ties",
+                    "strength",
+                    "cross_team_share",
+                    "human_events",
+                    "tool_events",
+                    "human_share",
+                    "after_hours_share",
+                )
+            }
+            for m in repository.metrics_of(session, org=org, pseudonym=person.pseudonym)
+        ],
+        "interactions_per_month": _event_summary(events, org=org, pseudonyms=pseudonyms),
+        "views_of_your_data": [
+            {"ts": a.ts.isoformat(), "viewer_role": a.viewer_role, "action": a.action}
+            for a in repository.audit_views_of(session, org=org, person_id=person.id)
+        ],
+    }
+
+
+def erase_person(session: Session, *, org: str, email: str, events: EventStore) -> ErasureResult:
+    """Erase a person from the database and the event store. The caller commits."""
+    person = _find(session, org=org, email=email)
+    pseudonyms = _pseudonyms(session, org=org, person=person)
+    metric_rows = len(repository.metrics_of(session, org=org, pseudonym=person.pseudonym))
+    identities = len(pseudonyms) - 1
+    accounts = len(repository.accounts_of(session, org=org, person_id=person.id))
+    repository.delete_person(session, org=org, person=person)
+    session.flush()
+    removed, scrubbed = events.erase_pseudonyms(org, pseudonyms)
+    return ErasureResult(removed, scrubbed, metric_rows, identities, accounts)

@@ -1,0 +1,70 @@
+"""The privacy capability's queries: everything held about one person, across the tables that hold it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from teamweave.accounts.models import User
+from teamweave.audit.models import AuditEntry
+from teamweave.imports.models import Identity
+from teamweave.network.models import PersonMetric
+from teamweave.people.models import Person, Site, Team
+
+
+def person(session: Session, *, org: str, email: str) -> Person | None:
+    stmt = select(Person).where(Person.org == org, Person.email == email.strip().lower())
+    return session.execute(stmt).scalar_one_or_none()
+
+
+def person_profile(session: Session, *, person: Person) -> dict[str, Any]:
+    team = session.get(Team, person.team_id) if person.team_id else None
+    site = session.get(Site, person.site_id) if person.site_id else None
+    manager = session.get(Person, person.manager_id) if person.manager_id else None
+    return {
+        "email": person.email,
+        "name": person.name,
+        "team": team.name if team else None,
+        "site": site.name if site else None,
+        "manager": manager.name if manager else None,
+        "timezone": person.timezone,
+        "start_date": person.start_date.isoformat() if person.start_date else None,
+        "birthday": person.birthday.isoformat() if person.birthday else None,
+        "analytics_opt_out": person.analytics_opt_out,
+    }
+
+
+def identities_of(session: Session, *, org: str, person_id: int) -> list[Identity]:
+    stmt = select(Identity).where(Identity.org == org, Identity.person_id == person_id)
+    return list(session.execute(stmt).scalars())
+
+
+def accounts_of(session: Session, *, org: str, person_id: int) -> list[User]:
+    return list(session.execute(select(User).where(User.org == org, User.person_id == person_id)).scalars())
+
+
+def metrics_of(session: Session, *, org: str, pseudonym: str) -> list[PersonMetric]:
+    stmt = (
+        select(PersonMetric)
+        .where(PersonMetric.org == org, PersonMetric.pseudonym == pseudonym)
+        .order_by(PersonMetric.period, PersonMetric.window_start)
+    )
+    return list(session.execute(stmt).scalars())
+
+
+def audit_views_of(session: Session, *, org: str, person_id: int) -> list[AuditEntry]:
+    stmt = select(AuditEntry).where(
+        AuditEntry.org == org, AuditEntry.subject_kind == "person", AuditEntry.subject_id == str(person_id)
+    )
+    return list(session.execute(stmt.order_by(AuditEntry.ts)).scalars())
+
+
+def delete_person(session: Session, *, org: str, person: Person) -> None:
+    """Delete the person and every row keyed by them; their reports keep no manager link to them."""
+    session.execute(update(Person).where(Person.org == org, Person.manager_id == person.id).values(manager_id=None))
+    session.execute(delete(PersonMetric).where(PersonMetric.org == org, PersonMetric.pseudonym == person.pseudonym))
+    session.execute(delete(Identity).where(Identity.org == org, Identity.person_id == person.id))
+    session.execute(delete(User).where(User.org == org, User.person_id == person.id))
+    session.execute(delete(Person).where(Person.id == person.id))
