@@ -8,15 +8,24 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
+from tests.support.databases import postgres_database
 
 from teamweave.store.engine import make_engine
 from teamweave.store.migrate import downgrade, upgrade
 from teamweave.store.models import metadata
 
 
-@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def test_upgrade_head_matches_models(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
-    url = f"sqlite:///{tmp_path / 'm.db'}" if backend == "sqlite" else request.getfixturevalue("postgres_url")
+def test_upgrade_head_matches_models_on_sqlite(tmp_path: Path) -> None:
+    _check_migrations(f"sqlite:///{tmp_path / 'm.db'}")
+
+
+@pytest.mark.postgres
+def test_upgrade_head_matches_models_on_postgresql() -> None:
+    with postgres_database() as url:
+        _check_migrations(url)
+
+
+def _check_migrations(url: str) -> None:
     engine = make_engine(url)
     try:
         downgrade(engine)

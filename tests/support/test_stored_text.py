@@ -11,7 +11,8 @@ from tests.support.stored_text import stored_text
 def test_stored_text_finds_values_inside_compressed_parquet(tmp_path: Path) -> None:
     con = duckdb.connect()
     con.execute(
-        "COPY (SELECT 'needle-' || range || '-in-parquet' AS a FROM range(5000)) TO ? (FORMAT parquet, COMPRESSION zstd)",
+        "COPY (SELECT 'needle-' || range || '-in-parquet' AS a FROM range(5000)) "
+        "TO ? (FORMAT parquet, COMPRESSION zstd)",
         [str(tmp_path / "x.parquet")],
     )
     text = stored_text(tmp_path)
