@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+
+from teamweave.errors import InputFormatError
 
 
 @dataclass(frozen=True)
@@ -22,3 +24,32 @@ class DirectoryEntry:
     timezone: str
     start_date: date | None
     analytics_opt_out: bool
+
+
+@dataclass
+class HrImportResult:
+    """What an HR CSV import did.
+
+    ``created``/``updated``/``unchanged`` count people from good rows; ``rejected`` counts rows skipped.
+    ``errors`` holds every located problem (a row on a management cycle is reported there too, although it
+    is imported without the link that closes the cycle); ``warnings`` holds notes that reject nothing.
+    """
+
+    file: str
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    teams_created: int = 0
+    sites_created: int = 0
+    errors: list[InputFormatError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class TeamSummary:
+    """A team and how many people it has."""
+
+    team_id: int
+    name: str
+    head_count: int
