@@ -1,9 +1,61 @@
-"""CLI: analyze commands."""
+"""CLI: ``teamweave analyze`` computes ties and metrics per week and month from the stored events."""
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 import typer
+from rich.table import Table
+
+from teamweave.cli.context import err, open_runtime, out
+from teamweave.cli.progress_bar import progress_for
+from teamweave.network.analysis import AnalysisSummary, analyze
+from teamweave.store.session import session_scope
+
+
+class Period(StrEnum):
+    week = "week"
+    month = "month"
+    all = "all"
+
+
+def _summary_table(summary: AnalysisSummary) -> Table:
+    table = Table("", "", title=f"Analysis of {summary.org}", show_header=False)
+    table.add_row("periods", ", ".join(summary.periods))
+    table.add_row("events read", f"{summary.events:,}")
+    table.add_row("windows", f"{summary.windows:,}")
+    table.add_row("people with metrics", f"{summary.people:,}")
+    table.add_row("teams", f"{summary.teams:,}")
+    table.add_row("ties (distinct pairs)", f"{summary.ties:,}")
+    if summary.team_ties_hidden:
+        table.add_row("team ties not stored (team under k)", f"{summary.team_ties_hidden:,}")
+    table.add_row("runtime", f"{summary.runtime_s:.2f} s")
+    return table
+
+
+def analyze_command(
+    period: Period = typer.Option(Period.all, "--period", help="Which windows to compute: week, month or all."),
+) -> None:
+    """Compute ties and person and team metrics per week and month (replaces earlier results)."""
+    periods = ("week", "month") if period is Period.all else (period.value,)
+    with open_runtime() as runtime:
+        settings = runtime.settings
+        with session_scope(runtime.sessions) as session, progress_for(err) as progress:
+            summary = analyze(
+                session,
+                org=settings.org,
+                events=runtime.events,
+                k=settings.min_group_size,
+                work_day_start=settings.work_day_start,
+                work_day_end=settings.work_day_end,
+                periods=periods,
+                progress=progress,
+            )
+    out.print(_summary_table(summary))
+    if summary.events == 0:
+        out.print("No events stored yet: import some first (teamweave import <export>).")
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
+    app.command("analyze")(analyze_command)

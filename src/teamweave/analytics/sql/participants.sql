@@ -1,0 +1,64 @@
+-- One row per (event, person) for the people of the analysis, with what the metrics need of the event.
+-- Inputs: tw_events (the event store), tw_aliases(identity, person), tw_people(pseudonym, team_id, timezone),
+-- tw_excluded(person): people who opted out of analytics.
+-- Identities are mapped through the alias map first. Events acted by an excluded person are dropped whole;
+-- actors of bot events never become participants; people not in tw_people (unknown identities, excluded
+-- people) are dropped here, before any metric.
+CREATE OR REPLACE TEMP TABLE tw_participants AS
+WITH kept AS (
+    SELECT e.*
+    FROM tw_events AS e
+    LEFT JOIN tw_aliases AS al ON al.identity = e.actor
+    WHERE coalesce(al.person, e.actor) NOT IN (SELECT person FROM tw_excluded)
+),
+scored AS (
+    SELECT
+        event_id,
+        ts,
+        actor,
+        targets,
+        by_bot,
+        by_bot OR via_ai AS tool,
+        kind IN ('meeting', 'call', 'in_person') AS sync,
+        CASE
+            WHEN kind IN ('meeting', 'call', 'in_person')
+                THEN least(
+                    greatest(coalesce(duration_s, $default_duration_s) / $seconds_per_unit, $min_sync_units),
+                    $max_sync_units
+                )
+            WHEN kind = 'reaction' THEN $reaction_units
+            ELSE $text_units
+        END AS units,
+        greatest(audience, len(targets) - CASE WHEN list_contains(targets, actor) THEN 1 ELSE 0 END, 1) AS others
+    FROM kept
+),
+roles AS (
+    SELECT event_id, ts, tool, sync, units, others, actor AS who, TRUE AS is_actor
+    FROM scored
+    WHERE NOT by_bot
+    UNION ALL
+    SELECT event_id, ts, tool, sync, units, others, unnest(targets) AS who, FALSE AS is_actor
+    FROM scored
+),
+mapped AS (
+    SELECT r.*, coalesce(a.person, r.who) AS person
+    FROM roles AS r
+    LEFT JOIN tw_aliases AS a ON a.identity = r.who
+)
+SELECT
+    m.event_id,
+    m.person,
+    bool_or(m.is_actor) AS is_actor,
+    m.tool,
+    m.sync,
+    m.units,
+    m.others,
+    date_trunc('week', timezone('UTC', m.ts))::DATE AS week,
+    date_trunc('month', timezone('UTC', m.ts))::DATE AS month,
+    hour(timezone(p.timezone, m.ts)) < $work_day_start
+        OR hour(timezone(p.timezone, m.ts)) >= $work_day_end
+        OR isodow(timezone(p.timezone, m.ts)) >= 6 AS after_hours
+FROM mapped AS m
+JOIN tw_people AS p ON p.pseudonym = m.person
+WHERE m.person NOT IN (SELECT person FROM tw_excluded)
+GROUP BY m.event_id, m.person, m.tool, m.sync, m.units, m.others, m.ts, p.timezone

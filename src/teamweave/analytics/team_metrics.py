@@ -1,0 +1,130 @@
+"""Team metrics per window: density, E-I index, external share, members without a strong tie, means."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import duckdb
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+
+from teamweave.analytics.cohesion import density
+from teamweave.analytics.queries import load_query, load_table
+from teamweave.analytics.shares import column, share, to_arrow
+from teamweave.analytics.silos import ei_index
+from teamweave.analytics.ties import PEOPLE_SCHEMA, with_teams
+
+TEAM_COLUMNS = (
+    "window_start",
+    "team_id",
+    "members",
+    "density",
+    "ei_index",
+    "external_share",
+    "no_strong_tie",
+    "human_share",
+    "after_hours_share",
+    "mean_ties",
+)
+
+
+def external_share(external_weight: npt.ArrayLike, internal_weight: npt.ArrayLike) -> npt.NDArray[np.float64]:
+    """Share of the team members' tie weight that leaves the team: ``E_w / (E_w + 2 I_w)``. Unit: 0..1.
+
+    The denominator is the sum of the members' strengths: an internal tie counts for both of its members.
+
+    Examples
+    --------
+    Team {a, b, c} with internal ties of weight 1 and 1 and one tie of weight 2 to an outsider:
+
+    >>> external_share([2.0], [2.0]).tolist()
+    [0.3333333333333333]
+    """
+    e = np.asarray(external_weight, dtype=np.float64)
+    return share(e, e + 2 * np.asarray(internal_weight, dtype=np.float64))
+
+
+def team_metrics(
+    con: duckdb.DuckDBPyConnection,
+    ties: pa.Table,
+    persons: pa.Table,
+    *,
+    people: pa.Table,
+    windows: Sequence[date],
+) -> pa.Table:
+    """Every team metric for every team of ``people`` in every window (``network.models.TeamMetric``).
+
+    ``ties`` is a tie table; ``persons`` has ``window_start, person, ties, strong_ties, human_share,
+    after_hours_share`` per active person (``person_metrics``). Members are the people of ``people`` with
+    that team; inactive members count as having no ties. ``density`` and ``ei_index`` use tie counts,
+    ``external_share`` tie weight; ``human_share`` and ``after_hours_share`` are means over the members for
+    whom they are defined; ``mean_ties`` is the mean tie count over all members.
+
+    References
+    ----------
+    .. [1] Krackhardt, D. & Stern, R. N. (1988). Informal networks and organizational crises: an
+       experimental simulation. Social Psychology Quarterly 51(2), 123-140. https://doi.org/10.2307/2786835
+
+    Examples
+    --------
+    A star in one window: centre c and leaf w in team 1, leaves x, y, z in team 2, every tie of weight 1.
+
+    >>> from datetime import date
+    >>> from teamweave.analytics.person_metrics import person_tie_stats
+    >>> from teamweave.analytics.ties import people_table
+    >>> week = date(2024, 1, 1)
+    >>> people = people_table([("c", 1, "UTC"), ("w", 1, "UTC"), ("x", 2, "UTC"), ("y", 2, "UTC"), ("z", 2, "UTC")])
+    >>> ties = pa.table({"window_start": [week] * 4, "a": ["c"] * 4, "b": list("wxyz"),
+    ...                  "weight": [1.0] * 4, "reciprocated": [True] * 4})
+    >>> con = duckdb.connect()
+    >>> persons = person_tie_stats(con, ties, people=people, period="week")
+    >>> persons = persons.append_column("human_share", pa.nulls(5, pa.float64()))
+    >>> persons = persons.append_column("after_hours_share", pa.nulls(5, pa.float64()))
+    >>> for r in team_metrics(con, ties, persons, people=people, windows=[week]).to_pylist():
+    ...     print(r["team_id"], r["members"], r["density"], r["ei_index"], r["external_share"], r["mean_ties"])
+    1 2 1.0 0.5 0.6 2.5
+    2 3 0.0 1.0 1.0 1.0
+    """
+    people = people.cast(PEOPLE_SCHEMA)
+    load_table(con, "tw_ties", with_teams(ties, people=people))
+    load_table(con, "tw_persons", persons)
+    load_table(con, "tw_people", people)
+    load_table(con, "tw_windows", pa.table({"window_start": pa.array(list(windows), type=pa.date32())}))
+    sums = con.sql(load_query("team_sums")).to_arrow_table()
+    members = column(sums, "members")
+    internal = column(sums, "internal_ties")
+    out = {
+        "window_start": sums.column("window_start"),
+        "team_id": sums.column("team_id"),
+        "members": sums.column("members"),
+        "density": to_arrow(density(internal, members)),
+        "ei_index": to_arrow(ei_index(column(sums, "external_ties"), internal)),
+        "external_share": to_arrow(external_share(column(sums, "external_weight"), column(sums, "internal_weight"))),
+        "no_strong_tie": pa.compute.subtract(sums.column("members"), sums.column("with_strong_tie")),
+        "human_share": sums.column("human_share"),
+        "after_hours_share": sums.column("after_hours_share"),
+        "mean_ties": to_arrow(share(column(sums, "tie_ends"), members)),
+    }
+    return pa.table(out)
+
+
+def team_ties(con: duckdb.DuckDBPyConnection, ties: pa.Table, *, people: pa.Table) -> pa.Table:
+    """Ties between teams per window: ``window_start, team_a, team_b, weight, ties`` with ``team_a < team_b``.
+
+    ``weight`` sums the person-to-person tie weights across the two teams (tie units); ``ties`` counts them.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> from teamweave.analytics.ties import people_table
+    >>> people = people_table([("a", 1, "UTC"), ("b", 1, "UTC"), ("c", 2, "UTC"), ("d", 2, "UTC"), ("e", 3, "UTC")])
+    >>> ties = pa.table({"window_start": [date(2024, 1, 1)] * 4, "a": ["a", "a", "b", "c"],
+    ...                  "b": ["b", "c", "d", "e"], "weight": [1.0, 2.0, 0.5, 1.0], "reciprocated": [True] * 4})
+    >>> [(r["team_a"], r["team_b"], r["weight"], r["ties"]) for r in team_ties(duckdb.connect(), ties,
+    ...  people=people).to_pylist()]
+    [(1, 2, 2.5, 2), (2, 3, 1.0, 1)]
+    """
+    load_table(con, "tw_ties", with_teams(ties, people=people.cast(PEOPLE_SCHEMA)))
+    return con.sql(load_query("team_ties")).to_arrow_table()

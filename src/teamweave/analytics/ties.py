@@ -1,0 +1,252 @@
+"""Events -> weighted, undirected ties per window, with reciprocity kept as its own measure.
+
+The weight rule (docs/metrics.md, "Tie weights"): an event has *units* of depth (1 for a message, reply,
+mention, e-mail, review, co-authoring or recognition; 0.25 for a reaction; one unit per 15 minutes for a
+meeting, call or in-person meeting, between 1 and 8, 30 minutes when the duration is unknown) and it spreads
+them over the people it reached the way Newman (2001) spreads a paper over its co-authors: each pair gets
+``units / (n - 1)``, where ``n - 1`` is the number of people the actor reached (the audience). A 1:1 message
+gives its pair 1, a message to a 10-person channel 0.1 to each listed member, and a one-hour 1:1 meeting 4.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Final
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from teamweave.analytics.queries import load_query, load_table
+from teamweave.analytics.windows import check_period
+from teamweave.errors import TeamweaveError
+
+TEXT_UNITS: Final = 1.0
+REACTION_UNITS: Final = 0.25
+SECONDS_PER_SYNC_UNIT: Final = 900.0
+MIN_SYNC_UNITS: Final = 1.0
+MAX_SYNC_UNITS: Final = 8.0
+DEFAULT_SYNC_SECONDS: Final = 1800
+SYNC_KINDS: Final = frozenset({"meeting", "call", "in_person"})
+STRONG_WEEKLY_WEIGHT: Final = 2.0
+WEEKS_PER_MONTH: Final = 4
+
+PEOPLE_SCHEMA: Final = pa.schema(
+    [
+        pa.field("pseudonym", pa.string(), nullable=False),
+        pa.field("team_id", pa.int64()),
+        pa.field("timezone", pa.string(), nullable=False),
+    ]
+)
+_ALIAS_SCHEMA: Final = pa.schema([pa.field("identity", pa.string()), pa.field("person", pa.string())])
+
+
+def pair_weight(kind: str, *, audience: int, duration_s: int | None = None) -> float:
+    """The tie weight one human event adds to each pair of people it connects.
+
+    Measures depth of contact: it falls with the audience (Newman's 1/(n-1) collaboration weighting) and
+    grows with the length of synchronous contact. Unit: *tie units*; one 1:1 message is 1.
+
+    Parameters
+    ----------
+    kind : str
+        The event kind (``message``, ``reaction``, ``meeting``, ...).
+    audience : int
+        How many people the actor reached (``n - 1``); values below 1 count as 1.
+    duration_s : int, optional
+        Length of a meeting or call in seconds (30 minutes when unknown).
+
+    Returns
+    -------
+    float
+        Weight per pair: ``units / max(audience, 1)``.
+
+    References
+    ----------
+    .. [1] Newman, M. E. J. (2001). Scientific collaboration networks. II. Shortest paths, weighted networks,
+       and centrality. Physical Review E 64, 016132. https://doi.org/10.1103/PhysRevE.64.016132
+
+    Examples
+    --------
+    >>> pair_weight("message", audience=1)
+    1.0
+    >>> pair_weight("message", audience=4)
+    0.25
+    >>> pair_weight("meeting", audience=1, duration_s=3600)
+    4.0
+    >>> pair_weight("meeting", audience=4)  # 30 minutes, five people
+    0.5
+    """
+    if kind in SYNC_KINDS:
+        seconds = DEFAULT_SYNC_SECONDS if duration_s is None else duration_s
+        units = min(max(seconds / SECONDS_PER_SYNC_UNIT, MIN_SYNC_UNITS), MAX_SYNC_UNITS)
+    elif kind == "reaction":
+        units = REACTION_UNITS
+    else:
+        units = TEXT_UNITS
+    return units / max(audience, 1)
+
+
+def strong_threshold(*, period: str) -> float:
+    """The tie weight from which a reciprocated tie is *strong* in a window of this period.
+
+    A strong tie is one with acts in both directions and weight at least that of one 30-minute 1:1 meeting
+    (2 units) per week: 2 in a week, 8 in a month (counted as four weeks, so a weekly 1:1 keeps a tie strong
+    in every month). Unit: tie units.
+
+    References
+    ----------
+    .. [1] Granovetter, M. S. (1973). The strength of weak ties. American Journal of Sociology 78(6),
+       1360-1380. https://doi.org/10.1086/225469
+
+    Examples
+    --------
+    >>> strong_threshold(period="week"), strong_threshold(period="month")
+    (2.0, 8.0)
+    """
+    weeks = 1 if check_period(period) == "week" else WEEKS_PER_MONTH
+    return STRONG_WEEKLY_WEIGHT * weeks
+
+
+def people_table(rows: Iterable[tuple[str, int | None, str]]) -> pa.Table:
+    """The analysis's nodes as an Arrow table: (pseudonym, team_id, IANA time zone) per person.
+
+    Examples
+    --------
+    >>> people_table([("a", 1, "UTC"), ("b", None, "Europe/Paris")]).num_rows
+    2
+    """
+    pseudonyms, teams, zones = [], [], []
+    for pseudonym, team_id, zone in rows:
+        pseudonyms.append(pseudonym)
+        teams.append(team_id)
+        zones.append(zone)
+    return pa.table([pseudonyms, teams, zones], schema=PEOPLE_SCHEMA)
+
+
+def with_teams(ties: pa.Table, *, people: pa.Table) -> pa.Table:
+    """``ties`` with the team of each end appended as ``team_a_of`` and ``team_b_of`` (null: no team, or not
+    in ``people``).
+
+    Done with Arrow lookups rather than SQL joins: joining the people table twice let DuckDB's planner pick
+    a cross product of people.
+
+    Examples
+    --------
+    >>> ties = pa.table({"a": ["a", "b"], "b": ["b", "z"]})
+    >>> with_teams(ties, people=people_table([("a", 1, "UTC"), ("b", 2, "UTC")])).column("team_b_of").to_pylist()
+    [2, None]
+    """
+    keys = people.column("pseudonym")
+    teams = people.column("team_id").cast(pa.int64())
+    for end, name in (("a", "team_a_of"), ("b", "team_b_of")):
+        positions = pc.index_in(ties.column(end), value_set=keys)
+        ties = ties.append_column(name, pc.take(teams, positions))
+    return ties
+
+
+def load_participants(
+    con: duckdb.DuckDBPyConnection,
+    events: duckdb.DuckDBPyRelation,
+    *,
+    people: pa.Table,
+    aliases: Mapping[str, str] | None = None,
+    excluded: Iterable[str] = (),
+    work_day_start: int = 8,
+    work_day_end: int = 19,
+) -> int:
+    """Prepare ``con`` for :func:`tie_table` and ``load.activity_table``; return the participation rows.
+
+    Builds the temporary table ``tw_participants``: one row per (event, person) for the people in
+    ``people`` (identities mapped through ``aliases`` first; bot actors and everyone else dropped), with the
+    event's weight units, its audience, its week and month (UTC) and whether it fell outside
+    ``work_day_start``..``work_day_end`` or on a weekend in the person's own time zone. Events acted by a
+    person in ``excluded`` (people who opted out of analytics) are dropped whole.
+    """
+    if not 0 <= work_day_start < work_day_end <= 24:
+        raise TeamweaveError(
+            f"work day {work_day_start}..{work_day_end} is not a range of hours", where="work_day_start"
+        )
+    con.execute("SET TimeZone = 'UTC'")
+    events.create_view("tw_events", replace=True)
+    pairs = sorted((aliases or {}).items())
+    alias_table = pa.table([[k for k, _ in pairs], [v for _, v in pairs]], schema=_ALIAS_SCHEMA)
+    load_table(con, "tw_aliases", alias_table)
+    load_table(con, "tw_people", people.cast(PEOPLE_SCHEMA))
+    load_table(con, "tw_excluded", pa.table({"person": pa.array(sorted(set(excluded)), type=pa.string())}))
+    con.execute(
+        load_query("participants"),
+        {
+            "work_day_start": work_day_start,
+            "work_day_end": work_day_end,
+            "text_units": TEXT_UNITS,
+            "reaction_units": REACTION_UNITS,
+            "seconds_per_unit": SECONDS_PER_SYNC_UNIT,
+            "min_sync_units": MIN_SYNC_UNITS,
+            "max_sync_units": MAX_SYNC_UNITS,
+            "default_duration_s": DEFAULT_SYNC_SECONDS,
+        },
+    )
+    rows = con.execute("SELECT count(*) FROM tw_participants").fetchall()
+    return int(rows[0][0]) if rows else 0
+
+
+def tie_table(con: duckdb.DuckDBPyConnection, *, period: str) -> pa.Table:
+    """Undirected ties per window: ``window_start, a, b, weight, reciprocated`` with ``a < b``.
+
+    ``weight`` is the sum over both directions of :func:`pair_weight` for the window's human events (tie
+    units); ``reciprocated`` is true when each of the two acted towards the other (meetings count as acts in
+    both directions). Call :func:`load_participants` first.
+
+    References
+    ----------
+    .. [1] Newman, M. E. J. (2001). Scientific collaboration networks. II. Physical Review E 64, 016132.
+       https://doi.org/10.1103/PhysRevE.64.016132
+
+    Examples
+    --------
+    Five people: a and b exchange 1:1 messages, c meets d and e for an hour, a writes to c, d and e at once.
+
+    >>> from datetime import datetime, timezone
+    >>> t = datetime(2024, 1, 8, 10, tzinfo=timezone.utc)
+    >>> con = duckdb.connect()
+    >>> events = con.from_arrow(pa.table({
+    ...     "event_id": ["1", "2", "3", "4"], "ts": [t] * 4, "kind": ["message", "message", "meeting", "message"],
+    ...     "duration_s": [None, None, 3600, None], "actor": ["a", "b", "c", "a"],
+    ...     "targets": [["b"], ["a"], ["d", "e"], ["c", "d", "e"]], "audience": [1, 1, 2, 3],
+    ...     "by_bot": [False] * 4, "via_ai": [False] * 4}))
+    >>> load_participants(con, events, people=people_table([(p, 1, "UTC") for p in "abcde"]))
+    11
+    >>> for r in tie_table(con, period="week").to_pylist():
+    ...     print(r["a"], r["b"], round(r["weight"], 3), r["reciprocated"])
+    a b 2.0 True
+    a c 0.333 False
+    a d 0.333 False
+    a e 0.333 False
+    c d 2.0 True
+    c e 2.0 True
+    d e 2.0 True
+    """
+    return con.sql(load_query("ties"), params={"period": check_period(period)}).to_arrow_table()
+
+
+def reciprocity(ties: pa.Table) -> float | None:
+    """Share of ties with acts in both directions (None when there are no ties). Unit: share, 0..1.
+
+    References
+    ----------
+    .. [1] Wasserman, S. & Faust, K. (1994). Social Network Analysis: Methods and Applications,
+       section 13.2 (mutuality). Cambridge University Press. https://doi.org/10.1017/CBO9780511815478
+
+    Examples
+    --------
+    >>> ties = pa.table({"a": ["a", "a", "b", "c"], "b": ["b", "c", "d", "e"],
+    ...                  "weight": [1.0, 2.0, 1.0, 3.0], "reciprocated": [True, False, True, False]})
+    >>> reciprocity(ties)
+    0.5
+    """
+    if ties.num_rows == 0:
+        return None
+    mutual = sum(1 for flag in ties.column("reciprocated").to_pylist() if flag)
+    total: int = ties.num_rows
+    return mutual / total

@@ -1,0 +1,104 @@
+"""Analysis windows: weeks starting Monday (UTC) and calendar months.
+
+A window is named by its first day. Ties and metrics are computed per window so that a week and the week
+before it (or a month and the month before it) can be compared.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Final
+
+from teamweave.errors import TeamweaveError
+
+PERIODS: Final = ("week", "month")
+
+
+def check_period(period: str) -> str:
+    """Return ``period`` if it is ``"week"`` or ``"month"``, else raise :class:`TeamweaveError`.
+
+    Examples
+    --------
+    >>> check_period("week")
+    'week'
+    """
+    if period not in PERIODS:
+        raise TeamweaveError(f"unknown period {period!r}", where="period", hint="use week or month")
+    return period
+
+
+def window_start(moment: date | datetime, *, period: str) -> date:
+    """The first day of the window that contains ``moment`` (a UTC datetime or a date).
+
+    Parameters
+    ----------
+    moment : date or datetime
+        A day, or a UTC timestamp (its UTC calendar day is used).
+    period : {"week", "month"}
+        Weeks start on Monday (ISO 8601); months on the 1st.
+
+    Returns
+    -------
+    date
+        The window's first day.
+
+    Examples
+    --------
+    >>> window_start(date(2024, 1, 7), period="week")  # a Sunday
+    datetime.date(2024, 1, 1)
+    >>> window_start(date(2024, 2, 29), period="month")
+    datetime.date(2024, 2, 1)
+    """
+    day = moment.date() if isinstance(moment, datetime) else moment
+    if check_period(period) == "week":
+        return day - timedelta(days=day.weekday())
+    return day.replace(day=1)
+
+
+def next_window(start: date, *, period: str) -> date:
+    """The first day of the window after the one starting on ``start``.
+
+    Examples
+    --------
+    >>> next_window(date(2024, 12, 1), period="month")
+    datetime.date(2025, 1, 1)
+    >>> next_window(date(2024, 1, 1), period="week")
+    datetime.date(2024, 1, 8)
+    """
+    if check_period(period) == "week":
+        return start + timedelta(days=7)
+    return date(start.year + start.month // 12, start.month % 12 + 1, 1)
+
+
+def previous_window(start: date, *, period: str) -> date:
+    """The first day of the window before the one starting on ``start``.
+
+    Examples
+    --------
+    >>> previous_window(date(2024, 1, 1), period="month")
+    datetime.date(2023, 12, 1)
+    >>> previous_window(date(2024, 1, 8), period="week")
+    datetime.date(2024, 1, 1)
+    """
+    if check_period(period) == "week":
+        return start - timedelta(days=7)
+    return (start - timedelta(days=1)).replace(day=1)
+
+
+def windows_between(first: date, last: date, *, period: str) -> list[date]:
+    """Every window from the one containing ``first`` to the one containing ``last``, in order.
+
+    Examples
+    --------
+    >>> windows_between(date(2024, 1, 15), date(2024, 3, 2), period="month")
+    [datetime.date(2024, 1, 1), datetime.date(2024, 2, 1), datetime.date(2024, 3, 1)]
+    >>> windows_between(date(2024, 3, 2), date(2024, 1, 15), period="month")
+    []
+    """
+    current = window_start(first, period=period)
+    end = window_start(last, period=period)
+    out: list[date] = []
+    while current <= end:
+        out.append(current)
+        current = next_window(current, period=period)
+    return out

@@ -1,0 +1,178 @@
+"""The analysis service: events -> ties and metrics per week and month, persisted for the pages.
+
+Reads every event of an org with DuckDB, maps identities to people through the alias map, keeps only the
+people of the directory who have not opted out of analytics, computes ties and metrics with
+:mod:`teamweave.analytics`, and replaces the org's metric rows of each analysed period. Never commits.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+from sqlalchemy.orm import Session
+
+from teamweave.analytics.person_metrics import person_metrics
+from teamweave.analytics.team_metrics import team_metrics, team_ties
+from teamweave.analytics.ties import load_participants, people_table, tie_table
+from teamweave.analytics.windows import PERIODS, check_period, windows_between
+from teamweave.errors import ConfigurationError
+from teamweave.network import writer
+from teamweave.network.models import AnalysisRun
+from teamweave.people import service as people_service
+from teamweave.privacy.thresholds import passes
+from teamweave.progress import NullProgress, ProgressReporter
+from teamweave.store.events import EventStore
+
+STEPS_PER_PERIOD = 4
+
+
+@dataclass(frozen=True)
+class AnalysisSummary:
+    """What one run of :func:`analyze` did."""
+
+    run_id: int
+    org: str
+    periods: tuple[str, ...]
+    events: int
+    windows: int
+    people: int
+    teams: int
+    ties: int
+    team_ties_hidden: int
+    runtime_s: float
+
+
+@dataclass
+class _PeriodResult:
+    windows: int
+    people: set[str]
+    pairs: pa.Table
+    hidden: int
+
+
+def _alias_map(session: Session, *, org: str) -> dict[str, str]:
+    try:
+        from teamweave.imports.service import alias_map
+    except ImportError as exc:
+        raise ConfigurationError(
+            "the identity alias map is not available",
+            where="teamweave.imports.service.alias_map",
+            hint="the imports capability must be installed with the analysis",
+        ) from exc
+    return alias_map(session, org=org)
+
+
+def _nodes(session: Session, *, org: str) -> tuple[pa.Table, list[str]]:
+    """The people who may become nodes, and the pseudonyms of those who opted out of analytics."""
+    entries = people_service.directory(session, org=org)
+    kept = [e for e in entries if not e.analytics_opt_out]
+    opted_out = [e.pseudonym for e in entries if e.analytics_opt_out]
+    return people_table((e.pseudonym, e.team_id, e.timezone) for e in kept), opted_out
+
+
+def _visible_team_ties(table: pa.Table, people: pa.Table, *, k: int) -> tuple[pa.Table, int]:
+    """Team ties between teams that both have at least k members (smaller teams would expose people)."""
+    sizes = pc.value_counts(people.column("team_id").drop_null()).to_pylist()
+    allowed = pa.array([s["values"] for s in sizes if passes(s["counts"], k)], type=pa.int64())
+    mask = pc.and_(
+        pc.is_in(table.column("team_a").cast(pa.int64()), value_set=allowed),
+        pc.is_in(table.column("team_b").cast(pa.int64()), value_set=allowed),
+    )
+    kept = table.filter(mask)
+    return kept, table.num_rows - kept.num_rows
+
+
+def _analyze_period(
+    session: Session,
+    con: duckdb.DuckDBPyConnection,
+    *,
+    org: str,
+    period: str,
+    people: pa.Table,
+    k: int,
+    progress: ProgressReporter,
+) -> _PeriodResult:
+    ties = tie_table(con, period=period)
+    progress.advance()
+    persons = person_metrics(con, ties, people=people, period=period)
+    progress.advance()
+    starts = persons.column("window_start").to_pylist()
+    windows = windows_between(min(starts), max(starts), period=period) if starts else []
+    teams = team_metrics(con, ties, persons, people=people, windows=windows)
+    between, hidden = _visible_team_ties(team_ties(con, ties, people=people), people, k=k)
+    progress.advance()
+    writer.replace_person_metrics(session, org=org, period=period, rows=persons)
+    writer.replace_team_metrics(session, org=org, period=period, rows=teams)
+    writer.replace_team_ties(session, org=org, period=period, rows=between)
+    progress.advance()
+    return _PeriodResult(len(windows), set(persons.column("person").to_pylist()), ties.select(["a", "b"]), hidden)
+
+
+def analyze(
+    session: Session,
+    *,
+    org: str,
+    events: EventStore,
+    k: int,
+    work_day_start: int = 8,
+    work_day_end: int = 19,
+    periods: Sequence[str] = PERIODS,
+    progress: ProgressReporter | None = None,
+) -> AnalysisSummary:
+    """Compute ties and person and team metrics per window of each period and store them.
+
+    Replaces the org's PersonMetric, TeamMetric and TeamTie rows of every analysed period (so re-running
+    changes nothing when the events did not change) and records an AnalysisRun. Team ties are stored only
+    between teams that both have at least ``k`` members. Never commits.
+    """
+    chosen = tuple(check_period(p) for p in periods)
+    reporter: ProgressReporter = progress or NullProgress()
+    clock = time.perf_counter()
+    run = AnalysisRun(org=org, started_at=datetime.now(UTC), events=events.count(org), windows=0)
+    session.add(run)
+    session.flush()
+    people, opted_out = _nodes(session, org=org)
+    aliases = _alias_map(session, org=org)
+    reporter.start("Analysing interactions", total=1 + STEPS_PER_PERIOD * len(chosen))
+    con = duckdb.connect()
+    try:
+        load_participants(
+            con,
+            events.read(org, con),
+            people=people,
+            aliases=aliases,
+            excluded=opted_out,
+            work_day_start=work_day_start,
+            work_day_end=work_day_end,
+        )
+        reporter.advance()
+        results = [
+            _analyze_period(session, con, org=org, period=p, people=people, k=k, progress=reporter) for p in chosen
+        ]
+        pairs = pa.concat_tables([r.pairs for r in results]) if results else pa.table({"a": [], "b": []})
+        distinct_ties = pairs.group_by(["a", "b"]).aggregate([]).num_rows
+    finally:
+        con.close()
+        reporter.finish()
+    run.windows = sum(r.windows for r in results)
+    run.finished_at = datetime.now(UTC)
+    session.flush()
+    team_ids = people.column("team_id").drop_null().unique()
+    return AnalysisSummary(
+        run_id=run.id,
+        org=org,
+        periods=chosen,
+        events=run.events,
+        windows=run.windows,
+        people=len(set().union(*(r.people for r in results))),
+        teams=len(team_ids),
+        ties=distinct_ties,
+        team_ties_hidden=sum(r.hidden for r in results),
+        runtime_s=time.perf_counter() - clock,
+    )
