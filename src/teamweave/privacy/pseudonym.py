@@ -30,11 +30,15 @@ class Pseudonymiser:
     def __init__(self, key: bytes) -> None:
         if len(key) < 16:
             raise ValueError("pseudonym key must be at least 16 bytes")
-        self._key = key
+        self._base = hmac.new(key, digestmod=hashlib.sha256)
+
+    def _hmac(self, message: str) -> str:
+        mac = self._base.copy()
+        mac.update(message.encode())
+        return mac.hexdigest()
 
     def _digest(self, namespace: str, value: str) -> str:
-        message = f"{namespace}\x1f{value}".encode()
-        return hmac.new(self._key, message, hashlib.sha256).hexdigest()[:PSEUDONYM_HEX_CHARS]
+        return self._hmac(f"{namespace}\x1f{value}")[:PSEUDONYM_HEX_CHARS]
 
     def person_of_email(self, email: str) -> str:
         """The pseudonym of the person who owns this e-mail address (case and spaces ignored)."""

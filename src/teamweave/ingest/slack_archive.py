@@ -1,0 +1,106 @@
+"""Reading a Slack export as a zip or a folder, one member at a time, safely.
+
+Zip members are read in memory one by one (never extracted); names that try to leave the archive (absolute
+paths, ``..``, drive letters) and absurd uncompressed sizes (zip bombs) are refused with
+:class:`~teamweave.errors.InputFormatError` before anything is read. An export whose files sit in one
+top-level folder (a zip of the folder) is read from that folder.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Collection
+from pathlib import Path, PurePosixPath
+from typing import Final
+
+from teamweave.errors import InputFormatError
+
+MAX_MEMBER_BYTES: Final = 2 * 1024**3
+MAX_TOTAL_BYTES: Final = 64 * 1024**3
+MAX_RATIO: Final = 200
+RATIO_CHECK_ABOVE: Final = 10 * 1024**2
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+def _safe_name(name: str, *, archive: str) -> str:
+    if "\\" in name or name.startswith("/") or _DRIVE.match(name) or ".." in PurePosixPath(name).parts:
+        raise InputFormatError("unsafe path in archive (path traversal)", file=archive, field=name[:200])
+    return name
+
+
+class SlackArchive:
+    """The files of a Slack export (zip or folder), by their path relative to the export's root."""
+
+    def __init__(
+        self, path: Path, *, max_member_bytes: int = MAX_MEMBER_BYTES, max_total_bytes: int = MAX_TOTAL_BYTES
+    ) -> None:
+        self.path = Path(path)
+        self.max_member_bytes = max_member_bytes
+        self._zip: zipfile.ZipFile | None = None
+        self._infos: dict[str, zipfile.ZipInfo] = {}
+        self._files: dict[str, Path] = {}
+        if self.path.is_dir():
+            self._index_folder()
+        else:
+            self._index_zip(max_total_bytes)
+
+    @property
+    def names(self) -> list[str]:
+        return sorted(self._infos or self._files)
+
+    def _index_folder(self) -> None:
+        root = self.path.resolve()
+        files = {p.relative_to(self.path).as_posix(): p for p in self.path.rglob("*.json") if p.is_file()}
+        prefix = _export_prefix(files)
+        for name, file in files.items():
+            if name.startswith(prefix) and file.resolve().is_relative_to(root):
+                self._files[name.removeprefix(prefix)] = file
+
+    def _index_zip(self, max_total_bytes: int) -> None:
+        try:
+            self._zip = zipfile.ZipFile(self.path)
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise InputFormatError("not a readable zip file", file=self.path.name) from exc
+        infos = [i for i in self._zip.infolist() if not i.is_dir()]
+        total = 0
+        for info in infos:
+            _safe_name(info.filename, archive=self.path.name)
+            total += info.file_size
+            bomb = info.file_size > RATIO_CHECK_ABOVE and info.file_size > MAX_RATIO * max(info.compress_size, 1)
+            if info.file_size > self.max_member_bytes or bomb:
+                raise InputFormatError(
+                    "archive member too large when uncompressed (zip bomb?)", file=self.path.name, field=info.filename
+                )
+        if total > max_total_bytes:
+            raise InputFormatError("archive too large when uncompressed (zip bomb?)", file=self.path.name)
+        by_name = {i.filename: i for i in infos if i.filename.endswith(".json")}
+        prefix = _export_prefix(by_name)
+        self._infos = {n.removeprefix(prefix): i for n, i in by_name.items() if n.startswith(prefix)}
+
+    def has(self, name: str) -> bool:
+        return name in self._infos or name in self._files
+
+    def read(self, name: str) -> bytes:
+        """The bytes of one file; OSError or zipfile.BadZipFile when it cannot be read."""
+        if self._zip is not None:
+            with self._zip.open(self._infos[name]) as handle:
+                data = handle.read(self.max_member_bytes + 1)
+        else:
+            data = self._files[name].read_bytes()
+        if len(data) > self.max_member_bytes:
+            raise InputFormatError("file too large", file=name)
+        return data
+
+    def close(self) -> None:
+        if self._zip is not None:
+            self._zip.close()
+            self._zip = None
+
+
+def _export_prefix(names: Collection[str]) -> str:
+    """'' when users.json is at the root, else the one folder holding it (a zip of the export folder)."""
+    if "users.json" in names:
+        return ""
+    holders = sorted(n.removesuffix("users.json") for n in names if n.endswith("/users.json") and n.count("/") == 1)
+    return holders[0] if holders else ""

@@ -1,0 +1,89 @@
+"""The pipeline around connectors: progress, batches, the run record on failure, the summary's extras."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from tests.ingest.builders import Importer, WriteExport, msg, user
+
+from teamweave.errors import InputFormatError
+from teamweave.imports.models import ImportRun
+from teamweave.ingest import pipeline
+from teamweave.ingest.context import ImportContext
+from teamweave.ingest.records import Interaction
+from teamweave.ingest.slack_export import SlackExport
+
+USERS = [user("U1", "ana"), user("U2", "bo")]
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, object]] = []
+
+    def start(self, description: str, total: int | None = None) -> None:
+        self.calls.append(("start", total))
+
+    def advance(self, amount: int = 1) -> None:
+        self.calls.append(("advance", amount))
+
+    def finish(self) -> None:
+        self.calls.append(("finish", None))
+
+
+def test_progress_batches_and_summary(
+    importer: Importer, write_export: WriteExport, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pipeline, "BATCH_SIZE", 2)
+    days = {f"dev/1970-01-0{d}.json": [msg(f"{d * 86400}.{i}", "U1", "hi <@U999>") for i in range(3)] for d in (1, 2)}
+    root = write_export(USERS, {"dev": ["U1", "U2"]}, days)
+    recorder = Recorder()
+
+    summary = importer(root, progress=recorder)
+
+    assert recorder.calls == [("start", 2), ("advance", 1), ("advance", 1), ("finish", None)]
+    assert summary.added == 6
+    assert summary.dropped_targets == 1
+    assert summary.events_per_second > 0
+    assert summary.seconds > 0
+    assert summary.file_name == "export"
+
+
+def test_a_failure_during_import_marks_the_run_failed(
+    importer: Importer, write_export: WriteExport, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = write_export(USERS, {"dev": ["U1", "U2"]}, {"dev/1970-01-01.json": [msg("1.1", "U1")]})
+
+    def broken(self: SlackExport, ctx: ImportContext) -> Iterator[Interaction]:
+        raise InputFormatError("disk vanished", file="dev/1970-01-01.json")
+        yield  # pragma: no cover
+
+    monkeypatch.setattr(SlackExport, "interactions", broken)
+    with pytest.raises(InputFormatError, match="disk vanished"):
+        importer(root)
+    run = importer.session.execute(select(ImportRun)).scalar_one()
+    assert run.status == "failed"
+    assert run.errors == ["dev/1970-01-01.json: disk vanished"]
+
+
+def test_window_bounds() -> None:
+    start, end = pipeline.import_window("slack", date(2024, 1, 1), date(2024, 1, 31))
+    assert start == datetime(2024, 1, 1, tzinfo=UTC)
+    assert end == datetime(2024, 2, 1, tzinfo=UTC)
+    assert pipeline.import_window("slack", None, None) == (None, None)
+    start, end = pipeline.import_window("ics", None, None)
+    assert start is not None
+    assert end is not None
+    assert (end - start).days == 365
+    start, _ = pipeline.import_window("ics", None, date(2020, 6, 30))
+    assert start == datetime(2019, 7, 2, tzinfo=UTC)
+
+
+def test_explicit_format_mismatch_is_an_input_error(importer: Importer, tmp_path: Path) -> None:
+    ics = tmp_path / "a.ics"
+    ics.write_text("BEGIN:VCALENDAR\nEND:VCALENDAR\n")
+    with pytest.raises(InputFormatError):
+        importer(ics, fmt="slack")
