@@ -54,4 +54,4 @@ class Pseudonymiser:
 
     def event_id(self, source: str, source_event_id: str) -> str:
         """The stable, keyed id of an event: the dedupe key across imports."""
-        return hmac.new(self._key, f"event\x1f{source}\x1f{source_event_id}".encode(), hashlib.sha256).hexdigest()[:32]
+        return self._hmac(f"event\x1f{source}\x1f{source_event_id}")[:32]
