@@ -152,6 +152,7 @@ def load_participants(
     people: pa.Table,
     aliases: Mapping[str, str] | None = None,
     excluded: Iterable[str] = (),
+    bots: Iterable[str] = (),
     work_day_start: int = 8,
     work_day_end: int = 19,
 ) -> int:
@@ -161,7 +162,9 @@ def load_participants(
     ``people`` (identities mapped through ``aliases`` first; bot actors and everyone else dropped), with the
     event's weight units, its audience, its week and month (UTC) and whether it fell outside
     ``work_day_start``..``work_day_end`` or on a weekend in the person's own time zone. Events acted by a
-    person in ``excluded`` (people who opted out of analytics) are dropped whole.
+    person in ``excluded`` (people who opted out of analytics) are dropped whole. An event whose every
+    target is one of ``bots`` (a person writing to a bot or an AI assistant) is a tool interaction, like an
+    event a bot acted in.
     """
     if not 0 <= work_day_start < work_day_end <= 24:
         raise TeamweaveError(
@@ -185,6 +188,7 @@ def load_participants(
             "min_sync_units": MIN_SYNC_UNITS,
             "max_sync_units": MAX_SYNC_UNITS,
             "default_duration_s": DEFAULT_SYNC_SECONDS,
+            "bots": sorted(set(bots)),
         },
     )
     rows = con.execute("SELECT count(*) FROM tw_participants").fetchall()

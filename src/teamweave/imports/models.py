@@ -26,7 +26,9 @@ class ImportRun(Base):
     added: Mapped[int] = mapped_column(Integer, default=0)
     duplicates: Mapped[int] = mapped_column(Integer, default=0)
     skipped: Mapped[int] = mapped_column(Integer, default=0)
-    counts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, doc="Events read per kind (added and duplicate totals have their own columns).")
+    counts: Mapped[dict[str, Any]] = mapped_column(
+        JSON, default=dict, doc="Events read per kind (added and duplicate totals have their own columns)."
+    )
     errors: Mapped[list[str]] = mapped_column(JSON, default=list, doc="Located error messages (capped).")
     quarantine_file: Mapped[str | None] = mapped_column(String(1000))
 

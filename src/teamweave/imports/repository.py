@@ -49,6 +49,11 @@ def resolved_identities(session: Session, *, org: str) -> list[Identity]:
     return list(session.execute(stmt).scalars())
 
 
+def bot_pseudonyms(session: Session, *, org: str) -> list[str]:
+    stmt = select(Identity.pseudonym).where(Identity.org == org, Identity.is_bot.is_(True))
+    return list(session.execute(stmt).scalars())
+
+
 def unresolved_identities(session: Session, *, org: str) -> list[Identity]:
     stmt = (
         select(Identity)

@@ -115,6 +115,11 @@ def resolve_identity(session: Session, *, org: str, identity_id: int, person_id:
     return IdentityView.model_validate(identity)
 
 
+def bot_identities(session: Session, *, org: str) -> set[str]:
+    """Pseudonyms of the identities that are bots or AI tools (never people, never nodes)."""
+    return set(repository.bot_pseudonyms(session, org=org))
+
+
 def alias_map(session: Session, *, org: str) -> dict[str, str]:
     """Identity pseudonym -> person pseudonym, for every identity resolved to a person."""
     resolved = repository.resolved_identities(session, org=org)

@@ -21,7 +21,7 @@ from teamweave.analytics.person_metrics import person_metrics
 from teamweave.analytics.team_metrics import team_metrics, team_ties
 from teamweave.analytics.ties import load_participants, people_table, tie_table
 from teamweave.analytics.windows import PERIODS, check_period, windows_between
-from teamweave.errors import ConfigurationError
+from teamweave.imports import service as imports_service
 from teamweave.network import writer
 from teamweave.network.models import AnalysisRun
 from teamweave.people import service as people_service
@@ -54,18 +54,6 @@ class _PeriodResult:
     people: set[str]
     pairs: pa.Table
     hidden: int
-
-
-def _alias_map(session: Session, *, org: str) -> dict[str, str]:
-    try:
-        from teamweave.imports.service import alias_map
-    except ImportError as exc:
-        raise ConfigurationError(
-            "the identity alias map is not available",
-            where="teamweave.imports.service.alias_map",
-            hint="the imports capability must be installed with the analysis",
-        ) from exc
-    return alias_map(session, org=org)
 
 
 def _nodes(session: Session, *, org: str) -> tuple[pa.Table, list[str]]:
@@ -138,7 +126,7 @@ def analyze(
     session.add(run)
     session.flush()
     people, opted_out = _nodes(session, org=org)
-    aliases = _alias_map(session, org=org)
+    aliases = imports_service.alias_map(session, org=org)
     reporter.start("Analysing interactions", total=1 + STEPS_PER_PERIOD * len(chosen))
     con = duckdb.connect()
     try:
@@ -148,6 +136,7 @@ def analyze(
             people=people,
             aliases=aliases,
             excluded=opted_out,
+            bots=imports_service.bot_identities(session, org=org),
             work_day_start=work_day_start,
             work_day_end=work_day_end,
         )

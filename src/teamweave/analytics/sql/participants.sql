@@ -1,8 +1,8 @@
 -- One row per (event, person) for the people of the analysis, with what the metrics need of the event.
 -- Inputs: tw_events (the event store), tw_aliases(identity, person), tw_people(pseudonym, team_id, timezone),
--- tw_excluded(person): people who opted out of analytics.
+-- tw_excluded(person): people who opted out of analytics; $bots: pseudonyms of bot and AI-tool identities.
 -- Identities are mapped through the alias map first. Events acted by an excluded person are dropped whole;
--- actors of bot events never become participants; people not in tw_people (unknown identities, excluded
+-- actors of bot events never become participants; an event aimed only at bots is a tool event; people not in tw_people (unknown identities, excluded
 -- people) are dropped here, before any metric.
 CREATE OR REPLACE TEMP TABLE tw_participants AS
 WITH kept AS (
@@ -18,7 +18,7 @@ scored AS (
         actor,
         targets,
         by_bot,
-        by_bot OR via_ai AS tool,
+        by_bot OR via_ai OR (len(targets) > 0 AND list_has_all($bots::VARCHAR[], targets)) AS tool,
         kind IN ('meeting', 'call', 'in_person') AS sync,
         CASE
             WHEN kind IN ('meeting', 'call', 'in_person')
