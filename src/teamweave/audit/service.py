@@ -1,0 +1,47 @@
+"""The audit log: every view of people data by someone other than its subject is written here.
+
+Services never commit: the entry is part of the viewing request's transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy.orm import Session
+
+from teamweave.accounts.models import User
+from teamweave.audit import repository
+from teamweave.audit.models import AuditEntry
+
+SUBJECT_KINDS = frozenset({"person", "team", "org", "imports"})
+
+
+def record_view(
+    session: Session,
+    *,
+    org: str,
+    viewer: User,
+    action: str,
+    subject_kind: str,
+    subject_id: str | int,
+    path: str | None,
+) -> AuditEntry:
+    """Write one entry: who (user id and role) viewed what (kind and id), how (action) and where (path)."""
+    if subject_kind not in SUBJECT_KINDS:
+        raise ValueError(f"unknown subject kind {subject_kind!r}")
+    entry = AuditEntry(
+        ts=datetime.now(UTC),
+        org=org,
+        viewer_user_id=viewer.id,
+        viewer_role=viewer.role,
+        action=action,
+        subject_kind=subject_kind,
+        subject_id=str(subject_id),
+        path=path[:500] if path else None,
+    )
+    return repository.add_entry(session, entry)
+
+
+def entries(session: Session, *, org: str, limit: int = 200) -> list[AuditEntry]:
+    """The latest ``limit`` entries of the org, newest first."""
+    return repository.latest_entries(session, org=org, limit=limit)

@@ -1,0 +1,81 @@
+"""Queries of the network capability (read side: the pages' views of the metric tables)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from teamweave.network.models import PersonMetric, TeamMetric, TeamTie
+
+
+def person_series(session: Session, *, org: str, pseudonym: str, period: str) -> list[PersonMetric]:
+    stmt = (
+        select(PersonMetric)
+        .where(PersonMetric.org == org, PersonMetric.period == period, PersonMetric.pseudonym == pseudonym)
+        .order_by(PersonMetric.window_start)
+    )
+    return list(session.execute(stmt).scalars())
+
+
+def people_at(
+    session: Session, *, org: str, period: str, window_start: date, pseudonyms: Collection[str]
+) -> list[PersonMetric]:
+    if not pseudonyms:
+        return []
+    stmt = select(PersonMetric).where(
+        PersonMetric.org == org,
+        PersonMetric.period == period,
+        PersonMetric.window_start == window_start,
+        PersonMetric.pseudonym.in_(list(pseudonyms)),
+    )
+    return list(session.execute(stmt).scalars())
+
+
+def person_windows(session: Session, *, org: str, period: str) -> list[date]:
+    stmt = (
+        select(PersonMetric.window_start)
+        .where(PersonMetric.org == org, PersonMetric.period == period)
+        .distinct()
+        .order_by(PersonMetric.window_start)
+    )
+    return list(session.execute(stmt).scalars())
+
+
+def team_series(session: Session, *, org: str, team_id: int, period: str) -> list[TeamMetric]:
+    stmt = (
+        select(TeamMetric)
+        .where(TeamMetric.org == org, TeamMetric.period == period, TeamMetric.team_id == team_id)
+        .order_by(TeamMetric.window_start)
+    )
+    return list(session.execute(stmt).scalars())
+
+
+def team_windows(session: Session, *, org: str, period: str) -> list[date]:
+    stmt = (
+        select(TeamMetric.window_start)
+        .where(TeamMetric.org == org, TeamMetric.period == period)
+        .distinct()
+        .order_by(TeamMetric.window_start)
+    )
+    return list(session.execute(stmt).scalars())
+
+
+def teams_at(session: Session, *, org: str, period: str, window_start: date) -> list[TeamMetric]:
+    stmt = (
+        select(TeamMetric)
+        .where(TeamMetric.org == org, TeamMetric.period == period, TeamMetric.window_start == window_start)
+        .order_by(TeamMetric.team_id)
+    )
+    return list(session.execute(stmt).scalars())
+
+
+def team_ties_at(session: Session, *, org: str, period: str, window_start: date) -> list[TeamTie]:
+    stmt = (
+        select(TeamTie)
+        .where(TeamTie.org == org, TeamTie.period == period, TeamTie.window_start == window_start)
+        .order_by(TeamTie.team_a, TeamTie.team_b)
+    )
+    return list(session.execute(stmt).scalars())

@@ -1,0 +1,356 @@
+"""What the pages read from the network tables, with the privacy rules applied.
+
+* A person's own series (:func:`my_connections`) is for that person only; the web layer enforces who asks.
+* Everything else is an aggregate: a team, a slice of a team (a site, the people who joined in the last six
+  months) or the organisation map. An aggregate over fewer than k people carries ``too_few=True`` and no
+  values (the count of such a slice is withheld too). Shares are shown only when at least k people have a value.
+  A slice is hidden too when the team minus the shown slices would leave fewer than k people (subtracting
+  the shown slices from the whole team must not reveal a small group).
+* The organisation map shows teams with at least k members as nodes; smaller teams are left out, with their
+  ties, and only their number is reported (``hidden_teams``).
+* A window still running (it ends after ``today``) is left out while a finished one exists, so a half month
+  never reads as a fall.
+
+Services never commit.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from statistics import fmean
+
+from sqlalchemy.orm import Session
+
+from teamweave.analytics.layout import unit_layout
+from teamweave.errors import NotFound
+from teamweave.network import repository
+from teamweave.network.models import PersonMetric, TeamMetric
+from teamweave.people import service as people_service
+from teamweave.people.schemas import DirectoryEntry, TeamSummary
+from teamweave.privacy.thresholds import TOO_FEW_PEOPLE, passes
+
+PERIODS = ("week", "month")
+NEW_HIRE_DAYS = 183
+NEW_HIRE_LABEL = "joined in the last 6 months"
+
+
+@dataclass(frozen=True)
+class SliceHealth:
+    """An aggregate over a group of people; ``too_few`` hides every value (and the group's size)."""
+
+    label: str
+    too_few: bool
+    people: int | None = None
+    mean_ties: float | None = None
+    mean_strong_ties: float | None = None
+    no_strong_tie_share: float | None = None
+    cross_team_share: float | None = None
+    human_share: float | None = None
+    after_hours_share: float | None = None
+
+    @property
+    def message(self) -> str | None:
+        return TOO_FEW_PEOPLE if self.too_few else None
+
+
+@dataclass(frozen=True)
+class TeamPoint:
+    """One window of a team's trend; values are None when that window's team was under k."""
+
+    window_start: date
+    too_few: bool
+    density: float | None
+    external_share: float | None
+    human_share: float | None
+    after_hours_share: float | None
+
+
+@dataclass(frozen=True)
+class TeamHealth:
+    team_id: int
+    team_name: str
+    period: str
+    window_start: date | None
+    k: int
+    too_few: bool
+    members: int | None = None
+    density: float | None = None
+    ei_index: float | None = None
+    external_share: float | None = None
+    no_strong_tie: int | None = None
+    human_share: float | None = None
+    after_hours_share: float | None = None
+    overall: SliceHealth | None = None
+    slices: list[SliceHealth] = field(default_factory=list)
+    trend: list[TeamPoint] = field(default_factory=list)
+
+    @property
+    def message(self) -> str | None:
+        return TOO_FEW_PEOPLE if self.too_few else None
+
+
+@dataclass(frozen=True)
+class OrgNode:
+    team_id: int
+    name: str
+    members: int
+    ei_index: float | None
+    x: float
+    y: float
+
+
+@dataclass(frozen=True)
+class OrgEdge:
+    team_a: int
+    team_b: int
+    weight: float
+    ties: int
+
+
+@dataclass(frozen=True)
+class OrgMap:
+    period: str
+    window_start: date | None
+    k: int
+    nodes: list[OrgNode]
+    edges: list[OrgEdge]
+    hidden_teams: int
+
+
+def _check_period(period: str) -> None:
+    if period not in PERIODS:
+        raise NotFound(f"unknown period {period!r}", hint="week or month")
+
+
+def finished(windows: Sequence[date], period: str, today: date | None = None) -> list[date]:
+    """The windows that ended by ``today``; all of them when none has (fresh data still shows)."""
+    day = today or date.today()
+    done = [w for w in windows if _window_end(w, period) <= day]
+    return done or list(windows)
+
+
+def person_windows(session: Session, *, org: str, period: str, today: date | None = None) -> list[date]:
+    """Every finished window any person has metrics in (the time axis of a personal page)."""
+    _check_period(period)
+    return finished(repository.person_windows(session, org=org, period=period), period, today)
+
+
+def my_connections(
+    session: Session, *, org: str, pseudonym: str, period: str, today: date | None = None
+) -> list[PersonMetric]:
+    """One person's metrics in finished windows, oldest first. Show them to that person only."""
+    _check_period(period)
+    rows = repository.person_series(session, org=org, pseudonym=pseudonym, period=period)
+    keep = set(finished([r.window_start for r in rows], period, today))
+    return [r for r in rows if r.window_start in keep]
+
+
+def person_pseudonym(session: Session, *, org: str, person_id: int) -> str:
+    """The pseudonym the metrics know a person by; :class:`NotFound` when there is no such person."""
+    return people_service.get_person(session, org=org, person_id=person_id).pseudonym
+
+
+def team_summaries(session: Session, *, org: str) -> list[TeamSummary]:
+    """Every team that has people, with its head count, by name."""
+    return [t for t in people_service.teams(session, org=org) if t.head_count > 0]
+
+
+def managed_team_ids(session: Session, *, org: str, person_id: int) -> set[int]:
+    """Teams a manager may see: the teams their direct and indirect reports are in."""
+    entries = people_service.directory(session, org=org)
+    reports: dict[int, list[DirectoryEntry]] = defaultdict(list)
+    for entry in entries:
+        if entry.manager_id is not None:
+            reports[entry.manager_id].append(entry)
+    teams: set[int] = set()
+    seen = {person_id}
+    stack = [person_id]
+    while stack:
+        for report in reports.get(stack.pop(), []):
+            if report.person_id not in seen:
+                seen.add(report.person_id)
+                stack.append(report.person_id)
+                if report.team_id is not None:
+                    teams.add(report.team_id)
+    return teams
+
+
+def _mean(values: Sequence[float | None], k: int) -> float | None:
+    present = [v for v in values if v is not None]
+    return round(fmean(present), 4) if passes(len(present), k) else None
+
+
+def slice_health(label: str, people: Sequence[str], rows: dict[str, PersonMetric], *, k: int) -> SliceHealth:
+    """Aggregate the metric rows of ``people`` (pseudonyms); people without a row count as zero ties."""
+    if not passes(len(people), k):
+        return SliceHealth(label=label, too_few=True)
+    found = [rows[p] for p in people if p in rows]
+    ties = [float(rows[p].ties) if p in rows else 0.0 for p in people]
+    strong = [float(rows[p].strong_ties) if p in rows else 0.0 for p in people]
+    return SliceHealth(
+        label=label,
+        too_few=False,
+        people=len(people),
+        mean_ties=round(fmean(ties), 2),
+        mean_strong_ties=round(fmean(strong), 2),
+        no_strong_tie_share=round(sum(1 for s in strong if s == 0) / len(people), 4),
+        cross_team_share=_mean([r.cross_team_share for r in found], k),
+        human_share=_mean([r.human_share for r in found], k),
+        after_hours_share=_mean([r.after_hours_share for r in found], k),
+    )
+
+
+def _hidden_sites(sizes: dict[str, int], k: int) -> set[str]:
+    """Sites whose slice is hidden: those under k, and then the smallest others until the hidden people number
+    none or at least k — otherwise the whole team minus the shown sites would give the hidden ones away."""
+    hidden = {site for site, size in sizes.items() if not passes(size, k)}
+    hidden_people = sum(sizes[site] for site in hidden)
+    for site in sorted(set(sizes) - hidden, key=lambda name: (sizes[name], name)):
+        if hidden_people == 0 or passes(hidden_people, k):
+            break
+        hidden.add(site)
+        hidden_people += sizes[site]
+    return hidden
+
+
+def _slices(members: list[DirectoryEntry], rows: dict[str, PersonMetric], *, k: int, since: date) -> list[SliceHealth]:
+    """Slices by site and by tenure. A slice is hidden when it, or what the whole team minus it leaves, is
+    under k (complementary disclosure)."""
+    by_site: dict[str, list[str]] = defaultdict(list)
+    for m in members:
+        by_site[m.site_name or "no site"].append(m.pseudonym)
+    hidden = _hidden_sites({site: len(people) for site, people in by_site.items()}, k)
+    result = [
+        SliceHealth(label=f"site: {site}", too_few=True)
+        if site in hidden
+        else slice_health(f"site: {site}", people, rows, k=k)
+        for site, people in sorted(by_site.items())
+    ]
+    new_hires = [m.pseudonym for m in members if m.start_date is not None and m.start_date >= since]
+    rest = len(members) - len(new_hires)
+    if rest == 0 or passes(rest, k):
+        result.append(slice_health(NEW_HIRE_LABEL, new_hires, rows, k=k))
+    else:
+        result.append(SliceHealth(label=NEW_HIRE_LABEL, too_few=True))
+    return result
+
+
+def _window_end(window_start: date, period: str) -> date:
+    if period == "week":
+        return window_start + timedelta(days=7)
+    year, month = (
+        (window_start.year + 1, 1) if window_start.month == 12 else (window_start.year, window_start.month + 1)
+    )
+    return date(year, month, 1)
+
+
+def _trend(series: list[TeamMetric], k: int) -> list[TeamPoint]:
+    points = []
+    for m in series:
+        ok = passes(m.members, k)
+        points.append(
+            TeamPoint(
+                window_start=m.window_start,
+                too_few=not ok,
+                density=m.density if ok else None,
+                external_share=m.external_share if ok else None,
+                human_share=m.human_share if ok else None,
+                after_hours_share=m.after_hours_share if ok else None,
+            )
+        )
+    return points
+
+
+def _team_series(
+    session: Session, *, org: str, team_id: int, period: str, today: date | None
+) -> tuple[list[TeamMetric], date | None]:
+    """The team's finished windows, and the window to show (its latest, else the people's latest)."""
+    all_series = repository.team_series(session, org=org, team_id=team_id, period=period)
+    keep = set(finished([m.window_start for m in all_series], period, today))
+    series = [m for m in all_series if m.window_start in keep]
+    if series:
+        return series, series[-1].window_start
+    windows = finished(repository.person_windows(session, org=org, period=period), period, today)
+    return series, windows[-1] if windows else None
+
+
+def team_health(
+    session: Session, *, org: str, team_id: int, period: str = "month", k: int, today: date | None = None
+) -> TeamHealth:
+    """A team's aggregates in its latest window, its trend, and its slices (site; joined in the last 6 months).
+
+    "The last 6 months" counts back from the end of the window shown (or ``today`` when there is no data).
+    """
+    _check_period(period)
+    directory = people_service.directory(session, org=org)
+    team_entries = [e for e in directory if e.team_id == team_id]
+    if not team_entries:
+        raise NotFound(f"no team {team_id}")
+    name = team_entries[0].team_name or f"team {team_id}"
+    members = [e for e in team_entries if not e.analytics_opt_out]
+    series, window = _team_series(session, org=org, team_id=team_id, period=period, today=today)
+    latest = series[-1] if series else None
+    if not passes(len(members), k) or (latest is not None and not passes(latest.members, k)):
+        return TeamHealth(team_id=team_id, team_name=name, period=period, window_start=window, k=k, too_few=True)
+    rows: dict[str, PersonMetric] = {}
+    if window is not None:
+        found = repository.people_at(
+            session, org=org, period=period, window_start=window, pseudonyms=[m.pseudonym for m in members]
+        )
+        rows = {r.pseudonym: r for r in found}
+    reference = _window_end(window, period) if window else (today or date.today())
+    since = reference - timedelta(days=NEW_HIRE_DAYS)
+    return TeamHealth(
+        team_id=team_id,
+        team_name=name,
+        period=period,
+        window_start=window,
+        k=k,
+        too_few=False,
+        members=len(members),
+        density=latest.density if latest else None,
+        ei_index=latest.ei_index if latest else None,
+        external_share=latest.external_share if latest else None,
+        no_strong_tie=latest.no_strong_tie if latest else None,
+        human_share=latest.human_share if latest else None,
+        after_hours_share=latest.after_hours_share if latest else None,
+        overall=slice_health("whole team", [m.pseudonym for m in members], rows, k=k),
+        slices=_slices(members, rows, k=k, since=since),
+        trend=_trend(series, k),
+    )
+
+
+def org_map(session: Session, *, org: str, period: str = "month", k: int, today: date | None = None) -> OrgMap:
+    """Teams as nodes (members >= k only) and the ties between them, in the latest finished window, laid out."""
+    _check_period(period)
+    windows = finished(repository.team_windows(session, org=org, period=period), period, today)
+    window = windows[-1] if windows else None
+    if window is None:
+        return OrgMap(period=period, window_start=None, k=k, nodes=[], edges=[], hidden_teams=0)
+    names = {s.team_id: s.name for s in people_service.teams(session, org=org)}
+    metrics = repository.teams_at(session, org=org, period=period, window_start=window)
+    shown = [m for m in metrics if passes(m.members, k)]
+    shown_ids = {m.team_id for m in shown}
+    edges = [
+        OrgEdge(t.team_a, t.team_b, round(t.weight, 3), t.ties)
+        for t in repository.team_ties_at(session, org=org, period=period, window_start=window)
+        if t.team_a in shown_ids and t.team_b in shown_ids and t.weight > 0
+    ]
+    positions = unit_layout([m.team_id for m in shown], [(e.team_a, e.team_b, e.weight) for e in edges])
+    nodes = [
+        OrgNode(
+            team_id=m.team_id,
+            name=names.get(m.team_id, f"team {m.team_id}"),
+            members=m.members,
+            ei_index=m.ei_index,
+            x=positions[m.team_id][0],
+            y=positions[m.team_id][1],
+        )
+        for m in shown
+    ]
+    return OrgMap(
+        period=period, window_start=window, k=k, nodes=nodes, edges=edges, hidden_teams=len(metrics) - len(shown)
+    )

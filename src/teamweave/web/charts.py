@@ -1,0 +1,182 @@
+"""Server-side SVG charts. Every text that reaches the SVG is escaped; styling uses presentation attributes
+(the content security policy forbids inline ``style``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from markupsafe import Markup, escape
+
+from teamweave.network.service import OrgMap
+
+PALETTE = ("#2563eb", "#059669", "#d97706", "#7c3aed", "#dc2626")
+INK = "#334155"
+GRID = "#e2e8f0"
+
+
+@dataclass(frozen=True)
+class Series:
+    """One line: a label and (window start, value) points; a None value leaves a gap."""
+
+    label: str
+    points: Sequence[tuple[date, float | None]]
+
+
+def _fmt(value: float, percent: bool) -> str:
+    return f"{value * 100:.0f}%" if percent else (f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}")
+
+
+def _y_ticks(top: float, percent: bool) -> list[float]:
+    if percent:
+        return [0.0, 0.25, 0.5, 0.75, 1.0]
+    step = max(1.0, round(top / 4 + 0.49))
+    return [step * i for i in range(5)]
+
+
+def line_chart(
+    series: Sequence[Series], *, title: str, percent: bool = False, width: int = 640, height: int = 220
+) -> Markup:
+    """A line chart of one or more series over windows, with a legend and a hover title on each point."""
+    left, right, top_pad, bottom = 44, 16, 28, 30
+    dates = sorted({d for s in series for d, v in s.points if v is not None})
+    values = [v for s in series for _, v in s.points if v is not None]
+    head = (
+        f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="100%" '
+        f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
+    )
+    if not dates:
+        return Markup(
+            head + f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle" fill="{INK}" '
+            'font-size="13">no data yet</text></svg>'
+        )
+    ticks = _y_ticks(max(values) or 1.0, percent)
+    y_max = ticks[-1] or 1.0
+    plot_w, plot_h = width - left - right, height - top_pad - bottom
+    span = max(1, (dates[-1] - dates[0]).days)
+
+    def x_of(d: date) -> float:
+        return left + (plot_w * (d - dates[0]).days / span if len(dates) > 1 else plot_w / 2)
+
+    def y_of(v: float) -> float:
+        return top_pad + plot_h * (1 - min(v, y_max) / y_max)
+
+    parts = [head]
+    for t in ticks:
+        y = y_of(t)
+        parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}"/>')
+        parts.append(
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" fill="{INK}">'
+            f"{escape(_fmt(t, percent))}</text>"
+        )
+    parts.extend(_x_labels(dates, x_of, height - 10))
+    legend_x = float(left)
+    for n, s in enumerate(series):
+        colour = PALETTE[n % len(PALETTE)]
+        parts.extend(_polyline(s, colour, x_of, y_of, percent))
+        parts.append(
+            f'<rect x="{legend_x:.0f}" y="8" width="12" height="4" fill="{colour}"/>'
+            f'<text x="{legend_x + 16:.0f}" y="14" font-size="12" fill="{INK}">{escape(s.label)}</text>'
+        )
+        legend_x += 16 + 7 * len(s.label) + 24
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def _x_labels(dates: Sequence[date], x_of: Callable[[date], float], y: float, gap: float = 110.0) -> list[str]:
+    """Date labels along a time axis, at least ``gap`` apart; the first and the last always shown."""
+    chosen: list[date] = []
+    for d in dates:
+        if not chosen or x_of(d) - x_of(chosen[-1]) >= gap:
+            chosen.append(d)
+    if chosen[-1] != dates[-1]:
+        if len(chosen) > 1 and x_of(dates[-1]) - x_of(chosen[-1]) < gap:
+            chosen.pop()
+        chosen.append(dates[-1])
+    labels = []
+    for i, d in enumerate(chosen):
+        anchor = (
+            "middle" if len(chosen) == 1 else ("start" if i == 0 else ("end" if i == len(chosen) - 1 else "middle"))
+        )
+        labels.append(
+            f'<text x="{x_of(d):.1f}" y="{y}" text-anchor="{anchor}" font-size="11" '
+            f'fill="{INK}">{escape(d.isoformat())}</text>'
+        )
+    return labels
+
+
+def _polyline(
+    s: Series, colour: str, x_of: Callable[[date], float], y_of: Callable[[float], float], percent: bool
+) -> list[str]:
+    out: list[str] = []
+    run: list[str] = []
+    for d, v in s.points:
+        if v is None:
+            if len(run) > 1:
+                out.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{" ".join(run)}"/>')
+            run = []
+            continue
+        x, y = x_of(d), y_of(v)
+        run.append(f"{x:.1f},{y:.1f}")
+        out.append(
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{colour}"><title>'
+            f"{escape(s.label)} {escape(d.isoformat())}: {escape(_fmt(v, percent))}</title></circle>"
+        )
+    if len(run) > 1:
+        out.insert(0, f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{" ".join(run)}"/>')
+    return out
+
+
+def ei_colour(ei: float | None) -> str:
+    """E-I index (-1 inward .. +1 outward) as a colour: red for siloed, grey for balanced, blue for outward.
+
+    The square root makes small departures from balance visible.
+    """
+    if ei is None:
+        return "#94a3b8"
+    ei = max(-1.0, min(1.0, ei))
+    grey, red, blue = (203, 213, 225), (220, 38, 38), (37, 99, 235)
+    target = red if ei < 0 else blue
+    t = abs(ei) ** 0.5
+    r, g, b = (round(grey[i] + (target[i] - grey[i]) * t) for i in range(3))
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def org_map_svg(org_map: OrgMap, *, width: int = 900, height: int = 600) -> Markup:
+    """Teams as circles (area ~ members, colour = E-I index) and ties between teams (width ~ weight)."""
+    head = (
+        f'<svg id="org-map" class="chart orgmap" role="img" viewBox="0 0 {width} {height}" width="100%" '
+        'xmlns="http://www.w3.org/2000/svg"><title>Teams and the ties between them</title>'
+    )
+    if not org_map.nodes:
+        return Markup(
+            head + f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle" fill="{INK}">no data yet</text></svg>'
+        )
+    pos = {n.team_id: (n.x * width, n.y * height) for n in org_map.nodes}
+    heaviest = max((e.weight for e in org_map.edges), default=1.0) or 1.0
+    biggest = max(n.members for n in org_map.nodes)
+    parts = [head, '<g class="edges">']
+    for e in org_map.edges:
+        (x1, y1), (x2, y2) = pos[e.team_a], pos[e.team_b]
+        w = 0.5 + 7.5 * e.weight / heaviest
+        parts.append(
+            f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="#64748b" '
+            f'stroke-opacity="{0.12 + 0.6 * e.weight / heaviest:.2f}" stroke-width="{w:.2f}" '
+            f'data-a="{e.team_a}" data-b="{e.team_b}">'
+            f"<title>{e.ties} ties, weight {e.weight:.1f}</title></line>"
+        )
+    parts.append('</g><g class="nodes">')
+    for n in org_map.nodes:
+        x, y = pos[n.team_id]
+        r = 8 + 22 * (n.members / biggest) ** 0.5
+        ei = "n/a" if n.ei_index is None else f"{n.ei_index:+.2f}"
+        name = escape(n.name)
+        parts.append(
+            f'<g class="node" data-team="{n.team_id}" data-name="{name}" data-members="{n.members}" '
+            f'data-ei="{escape(ei)}"><circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{ei_colour(n.ei_index)}" '
+            f'stroke="#ffffff" stroke-width="2"><title>{name}: {n.members} people, E-I {escape(ei)}</title></circle>'
+            f'<text x="{x:.1f}" y="{y + r + 13:.1f}" text-anchor="middle" font-size="12" fill="{INK}">{name}</text></g>'
+        )
+    parts.append("</g></svg>")
+    return Markup("".join(parts))

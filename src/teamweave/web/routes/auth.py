@@ -1,0 +1,69 @@
+"""Login, logout, and the front door that sends each user to their natural page."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from teamweave.accounts import service as accounts
+from teamweave.accounts.models import Role, User
+from teamweave.errors import NotAuthenticated
+from teamweave.web.deps import DbSession, OptionalUser, get_settings
+from teamweave.web.rendering import remember_viewer, render
+from teamweave.web.security import end_session, start_session
+
+router = APIRouter()
+
+
+def natural_page(user: User) -> str:
+    """Where a user lands: their own page, their teams, or the organisation."""
+    if user.role in (Role.MANAGER, Role.PEOPLE_ADMIN):
+        return "/teams"
+    if user.role in (Role.ADMIN, Role.PORTFOLIO_VIEWER):
+        return "/org"
+    return "/me"
+
+
+def safe_next(value: str | None) -> str | None:
+    """Only local paths are followed after login (no open redirect)."""
+    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
+        return value
+    return None
+
+
+@router.get("/")
+def front_door(user: OptionalUser) -> Response:
+    return RedirectResponse(natural_page(user) if user else "/login", status_code=302)
+
+
+@router.get("/login")
+def login_form(request: Request, user: OptionalUser, next: str | None = None) -> Response:
+    if user is not None:
+        return RedirectResponse(safe_next(next) or natural_page(user), status_code=302)
+    return render(request, "login.html", title="Log in", next=safe_next(next) or "", error=None)
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    session: DbSession,
+    username: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "",
+) -> Response:
+    org = get_settings(request).org
+    try:
+        user = accounts.authenticate(session, org=org, username=username, password=password)
+    except NotAuthenticated as exc:
+        return render(request, "login.html", status=401, title="Log in", next=safe_next(next) or "", error=exc.message)
+    start_session(request, user_id=user.id, org=org)
+    remember_viewer(request, user)
+    return RedirectResponse(safe_next(next) or natural_page(user), status_code=303)
+
+
+@router.post("/logout")
+def logout(request: Request) -> Response:
+    end_session(request)
+    return RedirectResponse("/login", status_code=303)

@@ -1,0 +1,159 @@
+"""Team health: aggregates only, for the team's managers (up the line) and people-admins/admins.
+
+Every view is written to the audit log. A slice under k people reads "too few people to show".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from teamweave.accounts.models import Role, User
+from teamweave.audit import service as audit
+from teamweave.errors import Forbidden
+from teamweave.network import service as network
+from teamweave.network.service import SliceHealth, TeamHealth
+from teamweave.privacy.thresholds import TOO_FEW_PEOPLE
+from teamweave.web.charts import Series, line_chart
+from teamweave.web.deps import DbSession, ManagerOrAdmin, get_settings
+from teamweave.web.rendering import render
+
+router = APIRouter()
+SLICE_VALUES = (
+    "people",
+    "mean_ties",
+    "mean_strong_ties",
+    "no_strong_tie_share",
+    "cross_team_share",
+    "human_share",
+    "after_hours_share",
+)
+TEAM_VALUES = ("members", "density", "ei_index", "external_share", "no_strong_tie", "human_share", "after_hours_share")
+
+
+def visible_team_ids(session: Session, *, org: str, user: User) -> set[int] | None:
+    """The teams a user may see; None means every team (people-admins and admins)."""
+    if user.role in (Role.PEOPLE_ADMIN, Role.ADMIN):
+        return None
+    if user.role == Role.MANAGER and user.person_id is not None:
+        return network.managed_team_ids(session, org=org, person_id=user.person_id)
+    return set()
+
+
+def _allowed_health(request: Request, team_id: int, period: str, user: User, session: Session) -> TeamHealth:
+    settings = get_settings(request)
+    visible = visible_team_ids(session, org=settings.org, user=user)
+    if visible is not None and team_id not in visible:
+        raise Forbidden("you may see the health of the teams in your line only")
+    health = network.team_health(session, org=settings.org, team_id=team_id, period=period, k=settings.min_group_size)
+    audit.record_view(
+        session,
+        org=settings.org,
+        viewer=user,
+        action="view_team_health",
+        subject_kind="team",
+        subject_id=team_id,
+        path=str(request.url.path),
+    )
+    return health
+
+
+@router.get("/teams")
+def team_list(
+    request: Request,
+    user: ManagerOrAdmin,
+    session: DbSession,
+) -> Response:
+    org = get_settings(request).org
+    visible = visible_team_ids(session, org=org, user=user)
+    teams = [t for t in network.team_summaries(session, org=org) if visible is None or t.team_id in visible]
+    return render(request, "teams.html", title="Team health", teams=teams, k=get_settings(request).min_group_size)
+
+
+def _trend_charts(health: TeamHealth) -> list[Any]:
+    points = health.trend
+    return [
+        line_chart(
+            [
+                Series("after hours", [(p.window_start, p.after_hours_share) for p in points]),
+                Series("with people (vs tools)", [(p.window_start, p.human_share) for p in points]),
+            ],
+            title="After-hours share and human share",
+            percent=True,
+        ),
+        line_chart(
+            [
+                Series("density", [(p.window_start, p.density) for p in points]),
+                Series("ties leaving the team", [(p.window_start, p.external_share) for p in points]),
+            ],
+            title="Internal density and share of ties leaving the team",
+            percent=True,
+        ),
+    ]
+
+
+@router.get("/teams/{team_id}")
+def team_page(
+    team_id: int,
+    request: Request,
+    user: ManagerOrAdmin,
+    session: DbSession,
+    period: str = "month",
+) -> Response:
+    health = _allowed_health(request, team_id, period, user, session)
+    charts = [] if health.too_few else _trend_charts(health)
+    return render(request, "team.html", title=f"Team health: {health.team_name}", health=health, charts=charts)
+
+
+def _slice_json(s: SliceHealth) -> dict[str, Any]:
+    if s.too_few:
+        return {"label": s.label, "too_few": True, "message": TOO_FEW_PEOPLE}
+    return {"label": s.label, "too_few": False, **{name: getattr(s, name) for name in SLICE_VALUES}}
+
+
+def health_json(health: TeamHealth) -> dict[str, Any]:
+    """The team health as JSON; a too-small team or slice carries only the message, no values."""
+    head: dict[str, Any] = {
+        "team_id": health.team_id,
+        "team": health.team_name,
+        "period": health.period,
+        "window_start": health.window_start.isoformat() if health.window_start else None,
+        "k": health.k,
+    }
+    if health.too_few:
+        return {**head, "too_few": True, "message": TOO_FEW_PEOPLE}
+    trend = [
+        {"window_start": p.window_start.isoformat(), "too_few": True, "message": TOO_FEW_PEOPLE}
+        if p.too_few
+        else {
+            "window_start": p.window_start.isoformat(),
+            "too_few": False,
+            "density": p.density,
+            "external_share": p.external_share,
+            "human_share": p.human_share,
+            "after_hours_share": p.after_hours_share,
+        }
+        for p in health.trend
+    ]
+    return {
+        **head,
+        "too_few": False,
+        **{name: getattr(health, name) for name in TEAM_VALUES},
+        "overall": _slice_json(health.overall) if health.overall else None,
+        "slices": [_slice_json(s) for s in health.slices],
+        "trend": trend,
+    }
+
+
+@router.get("/api/teams/{team_id}/health")
+def team_health_api(
+    team_id: int,
+    request: Request,
+    user: ManagerOrAdmin,
+    session: DbSession,
+    period: str = "month",
+) -> dict[str, Any]:
+    return health_json(_allowed_health(request, team_id, period, user, session))

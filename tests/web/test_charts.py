@@ -1,0 +1,47 @@
+"""Server-side SVG charts: escaped text, gaps for missing values, colours for the E-I index."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from teamweave.network.service import OrgEdge, OrgMap, OrgNode
+from teamweave.web.charts import Series, ei_colour, line_chart, org_map_svg
+
+
+def test_line_chart_escapes_labels_and_draws_points() -> None:
+    svg = line_chart(
+        [Series("<b>ties</b>", [(date(2026, 1, 1), 3.0), (date(2026, 2, 1), None), (date(2026, 3, 1), 5.0)])],
+        title="t & t",
+    )
+    assert "<b>" not in svg
+    assert "&lt;b&gt;ties&lt;/b&gt;" in svg
+    assert "t &amp; t" in svg
+    assert svg.count("<circle") == 2
+    assert "style=" not in svg  # the CSP forbids inline styles
+
+
+def test_line_chart_without_data() -> None:
+    assert "no data yet" in line_chart([Series("ties", [])], title="empty")
+
+
+def test_org_map_svg_has_teams_and_ties_only() -> None:
+    result = OrgMap(
+        period="month",
+        window_start=date(2026, 10, 1),
+        k=5,
+        nodes=[OrgNode(1, "A<script>", 8, -0.5, 0.1, 0.1), OrgNode(2, "B", 6, None, 0.9, 0.9)],
+        edges=[OrgEdge(1, 2, 4.0, 3)],
+        hidden_teams=0,
+    )
+    svg = org_map_svg(result)
+    assert svg.count('class="node"') == 2
+    assert svg.count("<line") == 1
+    assert "<script>" not in svg
+    assert "A&lt;script&gt;" in svg
+
+
+def test_ei_colour_runs_from_red_through_grey_to_blue() -> None:
+    assert ei_colour(-1.0) == "#dc2626"
+    assert ei_colour(0.0) == "#cbd5e1"
+    assert ei_colour(1.0) == "#2563eb"
+    assert ei_colour(None) == "#94a3b8"
