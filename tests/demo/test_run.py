@@ -1,0 +1,215 @@
+"""End to end: ``demo.run.prepare`` imports the demo like a user's data, and the metrics detect each phenomenon.
+
+Runs the whole pipeline (HR import, Slack and calendar imports, analysis, logins) into a temporary data dir,
+on SQLite and on the real PostgreSQL server.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from statistics import mean
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from tests.demo.conftest import DEMO_END
+from tests.support.databases import postgres_database
+from tests.support.stored_text import stored_text
+
+from teamweave.accounts import service as accounts_service
+from teamweave.config import Settings
+from teamweave.demo.run import DemoInfo, prepare
+from teamweave.network.models import PersonMetric, TeamMetric
+from teamweave.people import service as people_service
+from teamweave.people.schemas import DirectoryEntry
+from teamweave.runtime import Runtime
+from teamweave.store.session import session_scope
+
+MANY_TIES_QUANTILE = 0.75
+
+
+@dataclass
+class Prepared:
+    runtime: Runtime
+    info: DemoInfo
+    people: list[DirectoryEntry]
+    person_months: list[PersonMetric]
+    team_months: list[TeamMetric]
+
+    @property
+    def months(self) -> list[date]:
+        return sorted({m.window_start for m in self.team_months})
+
+    def team_id(self, name: str) -> int:
+        return next(p.team_id for p in self.people if p.team_name == name and p.team_id is not None)
+
+    def pseudonym(self, email: str) -> str:
+        return next(p.pseudonym for p in self.people if p.email == email)
+
+    def person_series(self, attribute: str) -> dict[str, dict[date, float]]:
+        series: dict[str, dict[date, float]] = defaultdict(dict)
+        for m in self.person_months:
+            value = getattr(m, attribute)
+            if value is not None:
+                series[m.pseudonym][m.window_start] = float(value)
+        return series
+
+    def team_series(self, attribute: str) -> dict[int, list[float]]:
+        """Per team, the attribute in each month (teams without a value in a month are left out there)."""
+        by_team: dict[int, dict[date, float]] = defaultdict(dict)
+        for m in self.team_months:
+            value = getattr(m, attribute)
+            if value is not None:
+                by_team[m.team_id][m.window_start] = float(value)
+        return {team: [values[d] for d in sorted(values)] for team, values in by_team.items()}
+
+
+def _load(runtime: Runtime, info: DemoInfo) -> Prepared:
+    org = runtime.settings.org
+    with session_scope(runtime.sessions) as session:
+        people = people_service.directory(session, org=org)
+        persons = _person_rows(session, org)
+        teams = _team_rows(session, org)
+    return Prepared(runtime, info, people, persons, teams)
+
+
+def _person_rows(session: Session, org: str) -> list[PersonMetric]:
+    stmt = select(PersonMetric).where(PersonMetric.org == org, PersonMetric.period == "month")
+    return list(session.execute(stmt).scalars())
+
+
+def _team_rows(session: Session, org: str) -> list[TeamMetric]:
+    stmt = select(TeamMetric).where(TeamMetric.org == org, TeamMetric.period == "month")
+    return list(session.execute(stmt).scalars())
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def prepared(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Prepared]:
+    data_dir = tmp_path_factory.mktemp(f"demo-{request.param}")
+    if request.param == "sqlite":
+        yield from _prepared(Settings(env="test", data_dir=data_dir, _env_file=None))
+        return
+    with postgres_database() as url:
+        settings = Settings(env="test", data_dir=data_dir, database_url=url, _env_file=None)
+        yield from _prepared(settings)
+
+
+def _prepared(settings: Settings) -> Iterator[Prepared]:
+    runtime = Runtime(settings)
+    try:
+        info = prepare(runtime, end=DEMO_END)
+        yield _load(runtime, info)
+    finally:
+        runtime.close()
+
+
+def test_prepare_imports_the_demo_and_creates_logins(prepared: Prepared) -> None:
+    info = prepared.info
+    print(f"demo prepare: {info.seconds:.1f} s, steps {info.steps}, {info.events} events")  # noqa: T201
+    assert info.generated
+    assert not info.reused
+    assert info.people == info.manifest.people == len(prepared.people)
+    assert info.events > info.manifest.slack_messages
+    assert prepared.person_months
+    assert prepared.team_months
+    assert len(prepared.months) == 12
+    org = prepared.runtime.settings.org
+    with session_scope(prepared.runtime.sessions) as session:
+        users = {u.username: u for u in accounts_service.list_users(session, org=org)}
+        for login in info.logins:
+            assert users[login.username].role == login.role
+            user = accounts_service.authenticate(session, org=org, username=login.username, password=info.password)
+            assert (user.person_id is None) == (login.email is None)
+
+
+def test_running_prepare_again_reuses_the_data(prepared: Prepared) -> None:
+    before = prepared.runtime.events.count(prepared.runtime.settings.org)
+    again = prepare(prepared.runtime, end=DEMO_END)
+    assert again.reused
+    assert not again.generated
+    assert again.events == before == prepared.info.events
+    assert again.people == prepared.info.people
+
+
+def test_new_hire_has_the_fewest_ties_in_their_team(prepared: Prepared) -> None:
+    planted = prepared.info.manifest.phenomena
+    team = prepared.team_id(planted.new_hire_team)
+    last = prepared.months[-3:]
+    ties = prepared.person_series("ties")
+    mean_ties = {
+        p.pseudonym: mean(ties.get(p.pseudonym, {}).get(month, 0.0) for month in last)
+        for p in prepared.people
+        if p.team_id == team
+    }
+    hire = prepared.pseudonym(planted.new_hire)
+    others = [value for pseudonym, value in mean_ties.items() if pseudonym != hire]
+    assert mean_ties[hire] < min(others)
+    assert mean_ties[hire] < 0.5 * mean(others)
+
+
+def test_siloed_team_has_the_lowest_ei_index(prepared: Prepared) -> None:
+    ei = {team: mean(values) for team, values in prepared.team_series("ei_index").items() if values}
+    siloed = prepared.team_id(prepared.info.manifest.phenomena.siloed_team)
+    assert min(ei, key=lambda team: ei[team]) == siloed
+    assert ei[siloed] < -0.8
+    others = sorted(value for team, value in ei.items() if team != siloed)
+    assert others[len(others) // 2] > ei[siloed] + 0.3
+
+
+def test_bridge_person_has_the_highest_cross_team_share_among_well_connected_people(prepared: Prepared) -> None:
+    ties = prepared.person_series("ties")
+    cross = prepared.person_series("cross_team_share")
+    mean_ties = {p: mean(values.values()) for p, values in ties.items()}
+    ranked = sorted(mean_ties.values())
+    threshold = ranked[int(len(ranked) * MANY_TIES_QUANTILE)]
+    candidates = {p: mean(cross[p].values()) for p, value in mean_ties.items() if value >= threshold and cross.get(p)}
+    bridge = prepared.pseudonym(prepared.info.manifest.phenomena.bridge_person)
+    assert bridge in candidates
+    assert max(candidates, key=lambda p: candidates[p]) == bridge
+    assert mean_ties[bridge] == max(mean_ties.values())
+
+
+def test_after_hours_creep_team_rises(prepared: Prepared) -> None:
+    series = prepared.team_series("after_hours_share")
+    creep = prepared.team_id(prepared.info.manifest.phenomena.after_hours_creep_team)
+    rise = mean(series[creep][-3:]) - mean(series[creep][:3])
+    assert rise > 0.15
+    others = [mean(v[-3:]) - mean(v[:3]) for team, v in series.items() if team != creep and len(v) >= 6]
+    assert max(others) < rise / 2
+
+
+def test_bot_team_human_share_falls(prepared: Prepared) -> None:
+    series = prepared.team_series("human_share")
+    bot = prepared.team_id(prepared.info.manifest.phenomena.bot_team)
+    fall = mean(series[bot][:3]) - mean(series[bot][-3:])
+    assert fall > 0.15
+    last = {team: values[-1] for team, values in series.items() if values}
+    assert min(last, key=lambda team: last[team]) == bot
+
+
+def test_demo_messages_never_reach_the_store(prepared: Prepared, tmp_path: Path) -> None:
+    """Privacy: no generated message text or meeting summary appears in any byte the store wrote."""
+    data_dir = prepared.runtime.settings.data_dir
+    copy = tmp_path / "store"
+    shutil.copytree(data_dir, copy, ignore=lambda folder, names: ["demo"] if Path(folder) == data_dir else [])
+    written = stored_text(copy)
+    assert len(written) > 1_000_000
+    for phrase in ("the flaky integration test", "deployed build", "Team sync", "Architecture forum"):
+        assert phrase not in written
+
+
+def test_regenerate_writes_the_files_anew_and_replaces_the_events(prepared: Prepared) -> None:
+    """Runs last in this module: it re-imports everything (same seed and end, so the same events)."""
+    manifest_file = prepared.info.directory / "manifest.json"
+    before = manifest_file.stat().st_mtime_ns
+    again = prepare(prepared.runtime, end=DEMO_END, regenerate=True)
+    assert again.generated
+    assert not again.reused
+    assert manifest_file.stat().st_mtime_ns > before
+    assert again.events == prepared.info.events
+    assert again.people == prepared.info.people
