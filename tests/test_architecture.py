@@ -23,8 +23,6 @@ def test_import_linter_contracts_hold() -> None:
 
 def test_importing_the_package_has_no_side_effects(tmp_path: Path) -> None:
     code = "import sys, teamweave; print(sorted(m for m in sys.modules if m.startswith(('sqlalchemy','duckdb'))))"
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
-    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
     assert not list(tmp_path.iterdir())
