@@ -11,6 +11,7 @@ gives its pair 1, a message to a 10-person channel 0.1 to each listed member, an
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import date
 from typing import Final
 
 import duckdb
@@ -36,6 +37,7 @@ PEOPLE_SCHEMA: Final = pa.schema(
         pa.field("pseudonym", pa.string(), nullable=False),
         pa.field("team_id", pa.int64()),
         pa.field("timezone", pa.string(), nullable=False),
+        pa.field("start_date", pa.date32()),
     ]
 )
 _ALIAS_SCHEMA: Final = pa.schema([pa.field("identity", pa.string()), pa.field("person", pa.string())])
@@ -108,20 +110,24 @@ def strong_threshold(*, period: str) -> float:
     return STRONG_WEEKLY_WEIGHT * weeks
 
 
-def people_table(rows: Iterable[tuple[str, int | None, str]]) -> pa.Table:
-    """The analysis's nodes as an Arrow table: (pseudonym, team_id, IANA time zone) per person.
+def people_table(rows: Iterable[tuple[str, int | None, str] | tuple[str, int | None, str, date | None]]) -> pa.Table:
+    """The analysis's nodes as an Arrow table: (pseudonym, team_id, IANA time zone[, start date]) per person.
+
+    A person takes part in the analysis from their start date (in their own zone) on, when it is known:
+    before it they were not in the organisation, whatever a channel's member list says.
 
     Examples
     --------
-    >>> people_table([("a", 1, "UTC"), ("b", None, "Europe/Paris")]).num_rows
+    >>> people_table([("a", 1, "UTC"), ("b", None, "Europe/Paris", date(2024, 5, 1))]).num_rows
     2
     """
-    pseudonyms, teams, zones = [], [], []
-    for pseudonym, team_id, zone in rows:
-        pseudonyms.append(pseudonym)
-        teams.append(team_id)
-        zones.append(zone)
-    return pa.table([pseudonyms, teams, zones], schema=PEOPLE_SCHEMA)
+    pseudonyms, teams, zones, starts = [], [], [], []
+    for row in rows:
+        pseudonyms.append(row[0])
+        teams.append(row[1])
+        zones.append(row[2])
+        starts.append(row[3] if len(row) > 3 else None)
+    return pa.table([pseudonyms, teams, zones, starts], schema=PEOPLE_SCHEMA)
 
 
 def with_teams(ties: pa.Table, *, people: pa.Table) -> pa.Table:

@@ -91,6 +91,9 @@ class SlackWriter:
         month, column = np.repeat(month, repeat), np.repeat(column, repeat)
         authors = stream.posters[column]
         lo = np.maximum(self.window.month_first[month], self.start[authors])
+        place = self.plan.places[stream.place]
+        if place.is_dm:  # a conversation starts once everyone in it has joined the company
+            lo = np.maximum(lo, max(int(self.start[m]) for m in place.members if m != AI))
         hi = self.window.month_last[month]
         if stream.until is not None:
             hi = np.minimum(hi, stream.until)

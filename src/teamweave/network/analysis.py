@@ -61,7 +61,7 @@ def _nodes(session: Session, *, org: str) -> tuple[pa.Table, list[str]]:
     entries = people_service.directory(session, org=org)
     kept = [e for e in entries if not e.analytics_opt_out]
     opted_out = [e.pseudonym for e in entries if e.analytics_opt_out]
-    return people_table((e.pseudonym, e.team_id, e.timezone) for e in kept), opted_out
+    return people_table((e.pseudonym, e.team_id, e.timezone, e.start_date) for e in kept), opted_out
 
 
 def _visible_team_ties(table: pa.Table, people: pa.Table, *, k: int) -> tuple[pa.Table, int]:

@@ -1,9 +1,11 @@
 -- One row per (event, person) for the people of the analysis, with what the metrics need of the event.
--- Inputs: tw_events (the event store), tw_aliases(identity, person), tw_people(pseudonym, team_id, timezone),
+-- Inputs: tw_events (the event store), tw_aliases(identity, person),
+-- tw_people(pseudonym, team_id, timezone, start_date): a person takes part from their start date on,
 -- tw_excluded(person): people who opted out of analytics; $bots: pseudonyms of bot and AI-tool identities.
 -- Identities are mapped through the alias map first. Events acted by an excluded person are dropped whole;
--- actors of bot events never become participants; an event aimed only at bots is a tool event; people not in tw_people (unknown identities, excluded
--- people) are dropped here, before any metric.
+-- actors of bot events never become participants; an event aimed only at bots is a tool event; people not
+-- in tw_people (unknown identities, excluded people) and acts before a person's start date are dropped here,
+-- before any metric.
 CREATE OR REPLACE TEMP TABLE tw_participants AS
 WITH kept AS (
     SELECT e.*
@@ -61,4 +63,5 @@ SELECT
 FROM mapped AS m
 JOIN tw_people AS p ON p.pseudonym = m.person
 WHERE m.person NOT IN (SELECT person FROM tw_excluded)
+  AND (p.start_date IS NULL OR timezone(p.timezone, m.ts)::DATE >= p.start_date)
 GROUP BY m.event_id, m.person, m.tool, m.sync, m.units, m.others, m.ts, p.timezone
