@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from teamweave.demo.names import FIRST_NAMES, LAST_NAMES, LEADERSHIP_TEAM, TEAM_NAMES
+from teamweave.ingest.hr_csv import COLUMNS
 
 EMAIL_DOMAIN = "demo.teamweave.test"
 SITES: tuple[tuple[str, str], ...] = (
@@ -22,17 +23,7 @@ SITES: tuple[tuple[str, str], ...] = (
     ("New York", "America/New_York"),
     ("Bangalore", "Asia/Kolkata"),
 )
-HR_COLUMNS = (
-    "email",
-    "name",
-    "team",
-    "manager_email",
-    "site",
-    "timezone",
-    "start_date",
-    "birthday",
-    "birthday_opt_in",
-)
+HR_COLUMNS = COLUMNS  # the demo writes exactly the HR CSV format users bring
 SMALL_TEAM_SIZE = 4
 MIXED_TEAMS = 4
 NEW_HIRE_DAYS_BEFORE_END = 122

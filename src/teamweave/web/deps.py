@@ -16,6 +16,7 @@ from teamweave.accounts.models import Role, User
 from teamweave.config import Settings
 from teamweave.errors import Forbidden, NotAuthenticated
 from teamweave.runtime import Runtime
+from teamweave.store.session import session_scope
 from teamweave.web.rendering import remember_viewer
 
 
@@ -30,15 +31,8 @@ def get_settings(request: Request) -> Settings:
 
 def get_session(request: Request) -> Iterator[Session]:
     """One session per request: commit on success, roll back on error."""
-    session = get_runtime(request).sessions()
-    try:
+    with session_scope(get_runtime(request).sessions) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 DbSession = Annotated[Session, Depends(get_session)]
