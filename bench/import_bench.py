@@ -1,0 +1,106 @@
+"""Slack import throughput: the full pipeline against a raw-parse baseline measured in the same run.
+
+The baseline reads every day file of the export and parses its JSON, doing nothing else. teamweave's figure is
+the whole pipeline: parse, resolve identities, pseudonymise, dedupe and write Parquet + the database, into a
+fresh data dir each repetition.
+
+    python bench/import_bench.py                       # the real Slack fixture in ../shared/data
+    python bench/import_bench.py --demo                # also the demo organisation's Slack export (~220k messages)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+import zipfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from teamweave.config import Settings
+from teamweave.demo.generator import generate
+from teamweave.ingest.pipeline import import_path
+from teamweave.runtime import Runtime
+from teamweave.store.session import session_scope
+
+FIXTURE = (
+    Path(__file__).resolve().parents[2] / "shared" / "data" / "slack-export-viewer-testarchive" / "testarchive.zip"
+)
+
+
+def _day_files(export: Path) -> Iterator[bytes]:
+    if export.suffix == ".zip":
+        with zipfile.ZipFile(export) as archive:
+            for name in archive.namelist():
+                if name.count("/") == 1 and name.endswith(".json"):
+                    yield archive.read(name)
+    else:
+        for path in sorted(export.glob("*/*.json")):
+            yield path.read_bytes()
+
+
+def raw_parse(export: Path) -> tuple[float, int]:
+    """Seconds to read and parse every day file; the number of messages and reactions in them."""
+    start = time.perf_counter()
+    records = 0
+    for blob in _day_files(export):
+        for message in json.loads(blob):
+            records += 1 + sum(len(r.get("users", [])) for r in message.get("reactions", []))
+    return time.perf_counter() - start, records
+
+
+def pipeline(export: Path) -> tuple[float, int]:
+    """Seconds for a full import into a fresh data dir; the events added."""
+    with tempfile.TemporaryDirectory() as tmp:
+        runtime = Runtime(Settings(env="test", data_dir=Path(tmp)))
+        runtime.migrate()
+        start = time.perf_counter()
+        with session_scope(runtime.sessions) as session:
+            summary = import_path(
+                session,
+                org="bench",
+                path=export,
+                events=runtime.events,
+                pseudonymiser=runtime.pseudonymiser,
+                quarantine_dir=runtime.settings.quarantine_dir,
+            )
+        seconds = time.perf_counter() - start
+        runtime.close()
+    return seconds, summary.added
+
+
+def best(function: Callable[[Path], tuple[float, int]], export: Path, repeat: int) -> tuple[float, int]:
+    return min(function(export) for _ in range(repeat))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--slack", type=Path, default=FIXTURE, help="a Slack export (zip or folder)")
+    parser.add_argument("--demo", action="store_true", help="also measure the demo organisation's export")
+    parser.add_argument("--repeat", type=int, default=5, help="repetitions; the best is reported")
+    args = parser.parse_args()
+    exports = [("slack fixture", args.slack)]
+    tmp = tempfile.TemporaryDirectory()
+    if args.demo:
+        manifest = generate(Path(tmp.name) / "demo")
+        exports.append(("demo slack export", Path(tmp.name) / "demo" / manifest.slack_dir))
+    table = Table("export", "step", "seconds", "records", "records/s", "ratio to raw parse")
+    for label, export in exports:
+        repeat = args.repeat if label == "slack fixture" else 1
+        raw_s, raw_n = best(raw_parse, export, repeat)
+        full_s, added = best(pipeline, export, repeat)
+        table.add_row(label, "raw JSON parse (baseline)", f"{raw_s:.3f}", f"{raw_n:,}", f"{raw_n / raw_s:,.0f}", "1.00")
+        rate = added / full_s
+        table.add_row(
+            label, "teamweave import", f"{full_s:.3f}", f"{added:,}", f"{rate:,.0f}", f"{rate / (raw_n / raw_s):.2f}"
+        )
+    Console().print(table)
+    tmp.cleanup()
+
+
+if __name__ == "__main__":
+    main()
