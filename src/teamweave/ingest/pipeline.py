@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from teamweave.errors import TeamweaveError
 from teamweave.imports import service as imports_service
 from teamweave.imports.schemas import ImportSummary
+from teamweave.ingest.connector import Connector
 from teamweave.ingest.context import ImportContext
 from teamweave.ingest.detect import Format, detect_format, parse_format
 from teamweave.ingest.ics_calendar import IcsCalendars, default_window
@@ -35,7 +36,7 @@ from teamweave.store.events import EventStore
 BATCH_SIZE: Final = 50_000
 SOURCE_OF_FORMAT: Final[dict[str, str]] = {"slack": "slack", "ics": "calendar"}
 
-__all__ = ["ImportSummary", "import_path"]
+__all__ = ["ImportSummary", "import_path", "run_connector"]
 
 
 def _start(value: date | datetime | None) -> datetime | None:
@@ -65,7 +66,7 @@ def import_window(
     return start, end
 
 
-def _open(fmt: Format, path: Path) -> SlackExport | IcsCalendars:
+def _open(fmt: Format, path: Path) -> Connector:
     return SlackExport.open(path) if fmt == "slack" else IcsCalendars.open(path)
 
 
@@ -99,10 +100,36 @@ def import_path(
     """Import a Slack export (zip or folder) or .ics calendars into the event store; return what happened."""
     path = Path(path)
     chosen = parse_format(fmt) or detect_format(path)
-    window = import_window(chosen, since, until)
-    connector = _open(chosen, path)
-    source = SOURCE_OF_FORMAT[chosen]
-    run = imports_service.start_run(session, org=org, source=source, file_name=path.name)
+    return run_connector(
+        session,
+        org=org,
+        connector=_open(chosen, path),
+        source=SOURCE_OF_FORMAT[chosen],
+        file_name=path.name,
+        events=events,
+        pseudonymiser=pseudonymiser,
+        quarantine_dir=quarantine_dir,
+        window=import_window(chosen, since, until),
+        progress=progress,
+    )
+
+
+def run_connector(
+    session: Session,
+    *,
+    org: str,
+    connector: Connector,
+    source: str,
+    file_name: str,
+    events: EventStore,
+    pseudonymiser: Pseudonymiser,
+    quarantine_dir: Path,
+    window: tuple[datetime | None, datetime | None] = (None, None),
+    progress: ProgressReporter | None = None,
+) -> ImportSummary:
+    """Run an opened connector through the pipeline: identities, quarantine, batched idempotent appends, and
+    the ImportRun record. Closes the connector. Never commits."""
+    run = imports_service.start_run(session, org=org, source=source, file_name=file_name)
     started = perf_counter()
     try:
         with QuarantineWriter(quarantine_dir, source=source, run_id=run.id) as quarantine:
@@ -139,7 +166,7 @@ def import_path(
     return ImportSummary(
         run_id=run.id,
         source=source,
-        file_name=path.name,
+        file_name=file_name,
         read=read,
         added=added,
         duplicates=duplicates,

@@ -1,0 +1,19 @@
+"""What a connector is: an opened source that yields metadata-only interactions while it reads."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Protocol
+
+from teamweave.ingest.context import ImportContext
+from teamweave.ingest.records import Interaction
+
+
+class Connector(Protocol):
+    """An opened source. ``interactions`` streams records (skips and bad records go through ``ctx``);
+    ``close`` releases files. Opening must fail with InputFormatError before anything is read when the
+    source is not of the connector's format."""
+
+    def interactions(self, ctx: ImportContext) -> Iterator[Interaction]: ...
+
+    def close(self) -> None: ...
