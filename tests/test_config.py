@@ -51,3 +51,8 @@ def test_k_is_never_below_three(tmp_path: Path) -> None:
 
 def test_settings_doc_is_current() -> None:
     assert PROJECT_DOC_SETTINGS.read_text() == settings_markdown()
+
+
+def test_short_secrets_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(ConfigurationError, match="too short"):
+        Settings(data_dir=tmp_path, session_secret="00").resolved_session_secret()

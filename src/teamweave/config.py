@@ -23,6 +23,7 @@ from pydantic_settings import (
 from teamweave.errors import ConfigurationError
 
 DEFAULT_DATA_DIR = Path("teamweave-data")
+MIN_KEY_BYTES = 16
 PROJECT_DOC_SETTINGS = Path(__file__).resolve().parents[2] / "docs" / "settings.md"
 
 
@@ -110,11 +111,18 @@ def _secret(settings: Settings, attribute: str, filename: str) -> bytes:
     given: str | None = getattr(settings, attribute)
     if given:
         try:
-            return bytes.fromhex(given)
+            key = bytes.fromhex(given)
         except ValueError as exc:
             raise ConfigurationError(
                 "must be hex", where=f"TEAMWEAVE_{attribute.upper()}", hint="e.g. openssl rand -hex 32"
             ) from exc
+        if len(key) < MIN_KEY_BYTES:
+            raise ConfigurationError(
+                f"too short: at least {MIN_KEY_BYTES} bytes ({2 * MIN_KEY_BYTES} hex digits)",
+                where=f"TEAMWEAVE_{attribute.upper()}",
+                hint="e.g. openssl rand -hex 32",
+            )
+        return key
     path = settings.data_dir / "keys" / filename
     if path.exists():
         return bytes.fromhex(path.read_text().strip())

@@ -23,7 +23,7 @@ class User(Base):
     """A login. ``person_id`` links it to the person it belongs to (admins may have none)."""
 
     __tablename__ = "users"
-    __table_args__ = (UniqueConstraint("org", "username"),)
+    __table_args__ = (UniqueConstraint("org", "username"), {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     org: Mapped[str] = mapped_column(String(64), index=True)
@@ -33,3 +33,6 @@ class User(Base):
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    session_epoch: Mapped[int] = mapped_column(
+        Integer, default=0, doc="Raised to end every session of this user (logout, password change)."
+    )

@@ -7,6 +7,7 @@ usernames exist.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime
 
 from argon2 import PasswordHasher
@@ -68,6 +69,8 @@ def create_user(
 
 def authenticate(session: Session, *, org: str, username: str, password: str) -> User:
     """The user whose password this is; :class:`NotAuthenticated` otherwise (same message either way)."""
+    if any(ord(c) < 32 or ord(c) == 127 for c in username):
+        raise NotAuthenticated("wrong username or password")
     user = repository.user_by_username(session, org=org, username=username.strip())
     stored = user.password_hash if user is not None else _DUMMY_HASH
     try:
@@ -81,6 +84,23 @@ def authenticate(session: Session, *, org: str, username: str, password: str) ->
     user.last_login_at = datetime.now(UTC)
     session.flush()
     return user
+
+
+def session_token(user: User) -> str:
+    """What a login session stores to stay bound to this very account.
+
+    It changes when the account is deleted and its id reused, when the password changes, and when every
+    session of the user is ended (:func:`end_sessions`), so an old cookie can never act as another account.
+    """
+    material = f"{user.id}\x1f{user.org}\x1f{user.username}\x1f{user.created_at.isoformat()}"
+    material += f"\x1f{user.password_hash}\x1f{user.session_epoch}"
+    return hashlib.sha256(material.encode()).hexdigest()
+
+
+def end_sessions(session: Session, *, user: User) -> None:
+    """End every session of this user (their cookies stop working everywhere). The caller commits."""
+    user.session_epoch = (user.session_epoch or 0) + 1
+    session.flush()
 
 
 def get_user(session: Session, *, org: str, user_id: int) -> User:

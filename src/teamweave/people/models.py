@@ -33,7 +33,11 @@ class Person(Base):
     """A person of the organisation. ``pseudonym`` is how the event store and the metrics know them."""
 
     __tablename__ = "people"
-    __table_args__ = (UniqueConstraint("org", "email"), UniqueConstraint("org", "pseudonym"))
+    __table_args__ = (
+        UniqueConstraint("org", "email"),
+        UniqueConstraint("org", "pseudonym"),
+        {"sqlite_autoincrement": True},  # ids of erased people are never reused
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     org: Mapped[str] = mapped_column(String(64), index=True)

@@ -5,6 +5,7 @@ The session is the request's transaction: committed when the route succeeds, rol
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
@@ -18,6 +19,7 @@ from teamweave.errors import Forbidden, NotAuthenticated
 from teamweave.runtime import Runtime
 from teamweave.store.session import session_scope
 from teamweave.web.rendering import remember_viewer
+from teamweave.web.security import session_is_fresh
 
 
 def get_runtime(request: Request) -> Runtime:
@@ -30,21 +32,31 @@ def get_settings(request: Request) -> Settings:
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """One session per request: commit on success, roll back on error."""
+    """One session per request: commit on success, roll back on error.
+
+    Scoped to the route function, so the commit (audit entries included) happens before the response is
+    sent: a viewer never receives people data whose view failed to be recorded.
+    """
     with session_scope(get_runtime(request).sessions) as session:
         yield session
 
 
-DbSession = Annotated[Session, Depends(get_session)]
+DbSession = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def optional_user(request: Request, session: DbSession) -> User | None:
-    """The logged-in user, or None (also when the session's user no longer exists)."""
+    """The logged-in user, or None: also when the session's account no longer exists, was replaced, ended its
+    sessions (logout, password change) or the session is older than its absolute lifetime."""
     uid = request.session.get("uid")
     org = get_settings(request).org
     user = None
-    if isinstance(uid, int) and request.session.get("org") == org:
+    if isinstance(uid, int) and request.session.get("org") == org and session_is_fresh(request):
         user = accounts.find_user(session, org=org, user_id=uid)
+        token = request.session.get("st")
+        if user is not None and not (
+            isinstance(token, str) and hmac.compare_digest(token, accounts.session_token(user))
+        ):
+            user = None
     remember_viewer(request, user)
     return user
 

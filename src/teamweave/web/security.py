@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+import time
 
 from fastapi import FastAPI, Request
 from starlette.middleware.sessions import SessionMiddleware
@@ -60,10 +61,22 @@ def csrf_token(request: Request) -> str:
     return token
 
 
-def start_session(request: Request, *, user_id: int, org: str) -> None:
-    """Replace the session's content after a login (a fresh CSRF token too)."""
+def start_session(request: Request, *, user_id: int, org: str, token: str) -> None:
+    """Replace the session's content after a login (a fresh CSRF token too).
+
+    ``token`` binds the session to the account (accounts.service.session_token); ``iat`` bounds its
+    lifetime absolutely, whatever activity re-signs the cookie.
+    """
     request.session.clear()
-    request.session.update({"uid": user_id, "org": org, "csrf": secrets.token_urlsafe(32)})
+    request.session.update(
+        {"uid": user_id, "org": org, "st": token, "iat": int(time.time()), "csrf": secrets.token_urlsafe(32)}
+    )
+
+
+def session_is_fresh(request: Request) -> bool:
+    """Whether the session was issued less than SESSION_MAX_AGE seconds ago."""
+    issued = request.session.get("iat")
+    return isinstance(issued, int) and 0 <= time.time() - issued < SESSION_MAX_AGE
 
 
 def end_session(request: Request) -> None:

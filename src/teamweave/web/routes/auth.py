@@ -58,12 +58,15 @@ def login(
         user = accounts.authenticate(session, org=org, username=username, password=password)
     except NotAuthenticated as exc:
         return render(request, "login.html", status=401, title="Log in", next=safe_next(next) or "", error=exc.message)
-    start_session(request, user_id=user.id, org=org)
+    start_session(request, user_id=user.id, org=org, token=accounts.session_token(user))
     remember_viewer(request, user)
     return RedirectResponse(safe_next(next) or natural_page(user), status_code=303)
 
 
 @router.post("/logout")
-def logout(request: Request) -> Response:
+def logout(request: Request, session: DbSession, user: OptionalUser) -> Response:
+    """Log out: this user's sessions end everywhere (a copied cookie stops working too)."""
+    if user is not None:
+        accounts.end_sessions(session, user=user)
     end_session(request)
     return RedirectResponse("/login", status_code=303)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 19:00:51.903658
+Create Date: 2026-11-23 20:05:27.437953
 """
 
 from __future__ import annotations
@@ -124,11 +124,7 @@ def upgrade() -> None:
         sa.Column("mean_ties", sa.Float(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_team_metrics")),
         sa.UniqueConstraint(
-            "org",
-            "period",
-            "window_start",
-            "team_id",
-            name=op.f("uq_team_metrics_org_period_window_start_team_id"),
+            "org", "period", "window_start", "team_id", name=op.f("uq_team_metrics_org_period_window_start_team_id")
         ),
     )
     with op.batch_alter_table("team_metrics", schema=None) as batch_op:
@@ -185,6 +181,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_people")),
         sa.UniqueConstraint("org", "email", name=op.f("uq_people_org_email")),
         sa.UniqueConstraint("org", "pseudonym", name=op.f("uq_people_org_pseudonym")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("people", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_people_manager_id"), ["manager_id"], unique=False)
@@ -228,12 +225,14 @@ def upgrade() -> None:
         sa.Column("person_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("last_login_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("session_epoch", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["person_id"], ["people.id"], name=op.f("fk_users_person_id_people"), ondelete="SET NULL"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
         sa.UniqueConstraint("org", "username", name=op.f("uq_users_org_username")),
         sa.UniqueConstraint("person_id", name=op.f("uq_users_person_id")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_users_org"), ["org"], unique=False)
