@@ -1,0 +1,218 @@
+"""Read a git repository's history as metadata only: ``git log`` with a custom format, streamed.
+
+``git`` runs as a subprocess with ``--use-mailmap`` (so ``%aN``/``%aE`` are the canonical name and address of
+``.mailmap``), one commit per NUL-terminated record, fields separated by ``\\x1f``. The format asks for the
+commit id, author name, author e-mail, author date (Unix seconds) and the trailers of the keys we read — never
+the subject, the body, file names or diffs, so commit messages are not even read into this process.
+Trailer people are mapped through ``.mailmap`` too, with ``git check-mailmap`` (once per distinct person).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Final
+
+from teamweave.errors import InputFormatError
+
+TRAILER_KINDS: Final[dict[str, str]] = {
+    "co-authored-by": "co_author",
+    "reviewed-by": "review",
+    "acked-by": "review",
+    "tested-by": "review",
+    "helped-by": "review",
+}
+"""Trailer key (lower case) -> the Interaction kind it makes. Any other trailer is ignored."""
+
+FIELD_SEP: Final = "\x1f"
+TRAILER_SEP: Final = "\x1e"
+CHUNK_BYTES: Final = 64 * 1024
+MAX_RECORD_BYTES: Final = 1024 * 1024
+_KEYS: Final = ",".join(f"key={key}" for key in TRAILER_KINDS)
+LOG_FORMAT: Final = f"%H%x1f%aN%x1f%aE%x1f%at%x1f%(trailers:{_KEYS},unfold,separator=%x1e)"
+LOG_REFS: Final = ("--exclude=refs/stash", "--exclude=refs/notes/*", "--all")
+"""Which commits are read: everything reachable from branches, tags and remotes (not stashes, not notes)."""
+_CONTACT = re.compile(r"^\s*(?P<name>[^<>]*?)\s*<(?P<email>[^<>\s]+@[^<>\s]+)>\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Trailer:
+    """A person named by a trailer: ``key`` is lower case (``reviewed-by``); ``email`` None when none is given."""
+
+    key: str
+    name: str
+    email: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class GitCommit:
+    """One commit as metadata: id, mailmapped author, author date (UTC) and the trailers we read."""
+
+    sha: str
+    author_name: str
+    author_email: str
+    ts: datetime
+    trailers: tuple[Trailer, ...]
+
+
+class BadCommit(Exception):
+    """A log record that cannot be read; ``sha`` when known, ``reason`` content-free."""
+
+    def __init__(self, sha: str | None, reason: str) -> None:
+        super().__init__(reason)
+        self.sha = sha
+        self.reason = reason
+
+
+def git_env() -> dict[str, str]:
+    """The environment for git: no inherited GIT_* variables (they could point git elsewhere), C locale."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update(LC_ALL="C", GIT_TERMINAL_PROMPT="0", GIT_OPTIONAL_LOCKS="0")
+    return env
+
+
+def git_command(repo: Path, *args: str) -> list[str]:
+    """``git`` on ``repo`` with settings that keep hostile repository config inert (no signatures, pagers)."""
+    return [
+        "git",
+        "-c",
+        "log.showSignature=false",
+        "-c",
+        "core.fsmonitor=false",
+        "-c",
+        "core.pager=cat",
+        "-C",
+        str(repo),
+        *args,
+    ]
+
+
+def parse_contact(value: str) -> tuple[str, str | None]:
+    """``"Name <email>"`` -> (name, lower-case email); without an address, (the text, None).
+
+    >>> parse_contact(" Ana Lima <Ana@Example.org> ")
+    ('Ana Lima', 'ana@example.org')
+    >>> parse_contact("ana")
+    ('ana', None)
+    """
+    match = _CONTACT.match(value)
+    if match is None:
+        return value.strip()[:100], None
+    return match["name"][:100], match["email"].lower()
+
+
+def parse_record(record: str) -> GitCommit:
+    """One ``LOG_FORMAT`` record -> a commit; BadCommit when a field is missing or malformed."""
+    fields = record.strip("\n").split(FIELD_SEP)
+    sha = fields[0] if fields and re.fullmatch(r"[0-9a-f]{40,64}", fields[0]) else None
+    if sha is None or len(fields) != 5:
+        raise BadCommit(sha, "unreadable git log record")
+    _, name, email, stamp, trailer_text = fields
+    if "@" not in email:
+        raise BadCommit(sha, "commit author without an e-mail address")
+    try:
+        ts = datetime.fromtimestamp(int(stamp), tz=UTC)
+    except (ValueError, OverflowError, OSError) as exc:
+        raise BadCommit(sha, "commit with an unreadable author date") from exc
+    trailers: list[Trailer] = []
+    for line in trailer_text.split(TRAILER_SEP):
+        key, sep, value = line.partition(":")
+        if not sep or key.strip().lower() not in TRAILER_KINDS:
+            continue
+        person, address = parse_contact(value)
+        trailers.append(Trailer(key=key.strip().lower(), name=person, email=address))
+    return GitCommit(
+        sha=sha, author_name=name[:100], author_email=email.strip().lower(), ts=ts, trailers=tuple(trailers)
+    )
+
+
+def _chunks(stream: IO[bytes]) -> Iterator[bytes]:
+    while chunk := stream.read(CHUNK_BYTES):
+        yield chunk
+
+
+def _records(chunks: Iterator[bytes]) -> Iterator[str]:
+    """NUL-terminated records of a byte stream, decoded (undecodable bytes replaced). A record longer than
+    :data:`MAX_RECORD_BYTES` is dropped and yielded as an empty (unreadable) record: memory stays bounded."""
+    pending = b""
+    oversized = False
+    for chunk in chunks:
+        pending += chunk
+        *complete, pending = pending.split(b"\0")
+        for raw in complete:
+            yield "" if oversized else raw.decode("utf-8", errors="replace")
+            oversized = False
+        if len(pending) > MAX_RECORD_BYTES:
+            pending, oversized = b"", True
+    if oversized or pending.strip():
+        yield "" if oversized else pending.decode("utf-8", errors="replace")
+
+
+def read_log(repo: Path) -> Iterator[GitCommit | BadCommit]:
+    """Every commit reachable from the repository's branches, tags and remotes, newest first, streamed.
+
+    Yields a :class:`BadCommit` for a record that cannot be read; raises InputFormatError when git fails.
+    """
+    args = ("log", "-z", "--use-mailmap", "--no-color", "--no-show-signature", f"--format={LOG_FORMAT}")
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(  # noqa: S603 - fixed argument list, no shell
+            git_command(repo, *args, *LOG_REFS),
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            stdin=subprocess.DEVNULL,
+            env=git_env(),
+        )
+        stdout = process.stdout
+        if stdout is None:  # pragma: no cover - stdout=PIPE always gives one
+            raise InputFormatError("git produced no output stream", file=repo.name)
+        try:
+            for record in _records(_chunks(stdout)):
+                try:
+                    yield parse_record(record)
+                except BadCommit as bad:
+                    yield bad
+        finally:
+            stdout.close()
+            code = process.wait()
+        if code != 0:
+            errors.seek(0)
+            problem = errors.read(300).decode("utf-8", errors="replace").strip().splitlines()
+            hint = problem[0] if problem else None
+            raise InputFormatError(f"git log failed (exit code {code})", file=repo.name, hint=hint)
+
+
+class Mailmap:
+    """Trailer people -> their canonical (name, email) under the repository's ``.mailmap``, cached."""
+
+    def __init__(self, repo: Path) -> None:
+        self._repo = repo
+        self._cache: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def canonical(self, name: str, email: str) -> tuple[str, str]:
+        key = (name, email)
+        cached = self._cache.get(key)
+        if cached is None:
+            cached = self._cache[key] = self._lookup(name, email)
+        return cached
+
+    def _lookup(self, name: str, email: str) -> tuple[str, str]:
+        contact = f"{name} <{email}>" if name else f"<{email}>"
+        if contact.startswith("-") or "\n" in contact:
+            return name, email
+        result = subprocess.run(  # noqa: S603 - fixed argument list, no shell
+            git_command(self._repo, "check-mailmap", contact),
+            capture_output=True,
+            stdin=subprocess.DEVNULL,
+            env=git_env(),
+            check=False,
+        )
+        if result.returncode != 0:
+            return name, email
+        mapped, address = parse_contact(result.stdout.decode("utf-8", errors="replace"))
+        return mapped, address or email

@@ -1,0 +1,213 @@
+"""A local git repository -> ``co_author`` and ``review`` events from commit trailers (metadata only).
+
+Rules (docs/connectors/git.md explains them):
+
+- every commit reachable from a branch, tag or remote ref is read once (``git log --all``, without the stash
+  and notes refs), with ``.mailmap`` applied to authors and trailer people alike;
+- ``Co-authored-by:`` -> one ``co_author`` event per co-author: actor = the commit author, target = the
+  co-author, audience = the number of co-authors of the commit;
+- ``Reviewed-by:``, ``Acked-by:``, ``Tested-by:``, ``Helped-by:`` -> one ``review`` event per person: actor =
+  that person, target = the commit author, audience 1;
+- a commit without any of these trailers is one person's work, not an interaction between people: skipped,
+  counted; so is a trailer naming the author themself, a trailer person named twice, or a commit outside the
+  import window; a trailer without an e-mail address is a bad record (located by commit id, quarantined);
+- bots (dependabot, renovate, github-actions, any ``[bot]`` name or address) are tools: their identities are
+  bots and an event they act in has ``by_bot=True``;
+- ts = the author date (UTC); event_id = keyed hash of ``<commit>:<trailer key>:<person e-mail>``.
+
+Commit messages, file names and diffs are never read (the log format does not ask git for them).
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Final
+
+from teamweave.errors import InputFormatError
+from teamweave.ingest.context import ImportContext
+from teamweave.ingest.git_log import (
+    LOG_REFS,
+    TRAILER_KINDS,
+    BadCommit,
+    GitCommit,
+    Mailmap,
+    git_command,
+    git_env,
+    read_log,
+)
+from teamweave.ingest.identity import SourceIdentity
+from teamweave.ingest.records import Interaction
+
+SOURCE: Final = "git"
+NO_TRAILERS: Final = "commit without co-author or review trailers (one person's work)"
+SELF_TRAILER: Final = "trailer names the commit author"
+_BOT = re.compile(r"\[bot\]|^(\d+\+)?(dependabot|renovate|github-actions)(\b|-|$)", re.IGNORECASE)
+
+
+def is_bot(name: str, email: str) -> bool:
+    """True for the bots of code hosting: ``[bot]`` names or addresses, dependabot, renovate, github-actions.
+
+    >>> is_bot("dependabot[bot]", "49699333+dependabot[bot]@users.noreply.github.com"), is_bot("Ana", "a@x.org")
+    (True, False)
+    >>> is_bot("Renovate Bot", "bot@renovateapp.com"), is_bot("github-actions", "41898282+github-actions@x.com")
+    (True, True)
+    """
+    return bool(_BOT.search(name.strip()) or _BOT.search(email.split("@", 1)[0]) or email.endswith("@renovateapp.com"))
+
+
+def sniff(path: Path) -> bool:
+    """A folder holding ``.git`` (a working tree) or a bare repository (HEAD, objects/, refs/)."""
+    path = Path(path)
+    if not path.is_dir():
+        return False
+    if (path / ".git").exists():
+        return True
+    return (path / "HEAD").is_file() and (path / "objects").is_dir() and (path / "refs").is_dir()
+
+
+def _git_output(repo: Path, *args: str) -> tuple[str | None, str]:
+    """(stdout, "") when git succeeds, else (None, git's first error line)."""
+    try:
+        result = subprocess.run(  # noqa: S603 - fixed argument list, no shell
+            git_command(repo, *args), capture_output=True, stdin=subprocess.DEVNULL, env=git_env(), check=False
+        )
+    except OSError as exc:
+        raise InputFormatError("cannot run git", file=repo.name, hint="install git") from exc
+    if result.returncode != 0:
+        lines = result.stderr.decode("utf-8", errors="replace").strip().splitlines()
+        return None, lines[0][:300] if lines else f"git exited with {result.returncode}"
+    return result.stdout.decode("utf-8", errors="replace").strip(), ""
+
+
+@dataclass
+class CommitTally:
+    """How many commits were read: each one either made events or was skipped (or was a bad record)."""
+
+    commits: int = 0
+    with_events: int = 0
+    skipped: int = 0
+    bad: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)
+
+
+class GitRepository:
+    """An opened local repository (working tree or bare). Use :meth:`open`."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.tally = CommitTally()
+        self._mailmap = Mailmap(path)
+
+    @classmethod
+    def open(cls, path: Path) -> GitRepository:
+        """Check ``path`` is the top of a git repository; InputFormatError (nothing read) when it is not."""
+        path = Path(path)
+        if not sniff(path):
+            raise InputFormatError(
+                f"not a git repository: {path}", file=path.name or str(path), hint="give the folder holding .git"
+            )
+        args = ("rev-parse", "--is-inside-work-tree", "--is-bare-repository", "--is-inside-git-dir")
+        inside, problem = _git_output(path, *args)
+        if inside is None or "true" not in inside.split():
+            raise InputFormatError(f"not a git repository: {path}", file=path.name or str(path), hint=problem or None)
+        return cls(path.resolve())
+
+    def _commit_count(self) -> int | None:
+        count, _ = _git_output(self.path, "rev-list", "--count", *LOG_REFS)
+        return int(count) if count and count.isdigit() else None
+
+    def close(self) -> None:
+        """Each git process ends with its read; nothing stays open."""
+
+    def interactions(self, ctx: ImportContext) -> Iterator[Interaction]:
+        """The events of every commit, newest first; bad records are quarantined and the rest still goes in."""
+        ctx.progress.start("Reading git history", total=self._commit_count())
+        for item in read_log(self.path):
+            self.tally.commits += 1
+            if isinstance(item, BadCommit):
+                self.tally.bad += 1
+                location = f"{self.path.name}, commit {item.sha or self.tally.commits}"
+                ctx.bad(location=location, reason=item.reason, kind="commit")
+            else:
+                events = self._commit(item, ctx)
+                if events:
+                    self.tally.with_events += 1
+                    yield from events
+                else:
+                    self.tally.skipped += 1
+            ctx.progress.advance()
+        ctx.progress.finish()
+
+    def _skip(self, ctx: ImportContext, reason: str) -> list[Interaction]:
+        ctx.skip(reason)
+        self.tally.reasons[reason] = self.tally.reasons.get(reason, 0) + 1
+        return []
+
+    def _commit(self, commit: GitCommit, ctx: ImportContext) -> list[Interaction]:
+        if not ctx.in_window(commit.ts):
+            return self._skip(ctx, "outside the import window")
+        if not commit.trailers:
+            return self._skip(ctx, NO_TRAILERS)
+        author_bot = is_bot(commit.author_name, commit.author_email)
+        author = _pseudonym(ctx, commit.author_name, commit.author_email, bot=author_bot)
+        people: dict[tuple[str, str], tuple[str, str]] = {}
+        for trailer in commit.trailers:
+            if trailer.email is None:
+                location = f"{self.path.name}, commit {commit.sha}, trailer {trailer.key}"
+                ctx.bad(location=location, reason="trailer without an e-mail address", kind=TRAILER_KINDS[trailer.key])
+                continue
+            name, email = self._mailmap.canonical(trailer.name, trailer.email)
+            if email.lower() == commit.author_email:
+                self._skip(ctx, SELF_TRAILER)
+            elif (trailer.key, email.lower()) in people:
+                self._skip(ctx, "trailer person named twice")
+            else:
+                people[(trailer.key, email.lower())] = (name, email.lower())
+        co_authors = sum(1 for key, _ in people if TRAILER_KINDS[key] == "co_author")
+        events = [
+            self._event(ctx, commit, key, name, email, author=author, author_bot=author_bot, co_authors=co_authors)
+            for (key, _), (name, email) in people.items()
+        ]
+        return [e for e in events if e is not None]
+
+    def _event(
+        self,
+        ctx: ImportContext,
+        commit: GitCommit,
+        key: str,
+        name: str,
+        email: str,
+        *,
+        author: str,
+        author_bot: bool,
+        co_authors: int,
+    ) -> Interaction | None:
+        kind = TRAILER_KINDS[key]
+        person_bot = is_bot(name, email)
+        person = _pseudonym(ctx, name, email, bot=person_bot)
+        if person == author:
+            self._skip(ctx, SELF_TRAILER)
+            return None
+        co_author = kind == "co_author"
+        return Interaction(
+            org=ctx.org,
+            event_id=ctx.pseudonymiser.event_id(SOURCE, f"{commit.sha}:{key}:{email}"),
+            source=SOURCE,
+            kind=kind,
+            ts=commit.ts,
+            actor=author if co_author else person,
+            targets=(person,) if co_author else (author,),
+            audience=co_authors if co_author else 1,
+            channel=ctx.pseudonymiser.channel(SOURCE, self.path.name),
+            thread=ctx.pseudonymiser.channel(SOURCE, commit.sha),
+            by_bot=author_bot if co_author else person_bot,
+        )
+
+
+def _pseudonym(ctx: ImportContext, name: str, email: str, *, bot: bool) -> str:
+    label = f"{name} <{email}>" if name else f"<{email}>"
+    return ctx.identities.pseudonym(SourceIdentity(raw_id=email.lower(), label=label, email=email, is_bot=bot))
