@@ -6,9 +6,14 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from tests.ingest.test_git_repo import build_repo
+from tests.ingest.test_github_json import write_fixture
 
 from teamweave.errors import InputFormatError
 from teamweave.ingest.detect import detect_format, parse_format
+from teamweave.ingest.pipeline import import_path
+from teamweave.runtime import Runtime
+from teamweave.store.session import session_scope
 
 
 def test_real_fixtures_are_detected(shared_data: Path) -> None:
@@ -41,5 +46,30 @@ def test_parse_format() -> None:
     assert parse_format(None) is None
     assert parse_format("Slack") == "slack"
     assert parse_format("calendar") == "ics"
+    assert parse_format("gh") == "github"
+    assert parse_format("git") == "git"
     with pytest.raises(InputFormatError, match="--format"):
-        parse_format("teams")
+        parse_format("carrier-pigeon")
+
+
+def test_git_repositories_and_github_json_are_detected(tmp_path: Path) -> None:
+    repo = build_repo(tmp_path / "repo")
+    assert detect_format(repo) == "git"
+    fixture = write_fixture(tmp_path / "gh")
+    assert detect_format(fixture) == "github"
+    assert detect_format(next(fixture.glob("*.json"))) == "github"
+
+
+def test_import_path_reads_each_detected_format(runtime: Runtime, tmp_path: Path) -> None:
+    for path, source in ((build_repo(tmp_path / "repo"), "git"), (write_fixture(tmp_path / "gh"), "github")):
+        with session_scope(runtime.sessions) as session:
+            summary = import_path(
+                session,
+                org="acme",
+                path=path,
+                events=runtime.events,
+                pseudonymiser=runtime.pseudonymiser,
+                quarantine_dir=runtime.settings.quarantine_dir,
+            )
+        assert summary.source == source
+        assert summary.added > 0

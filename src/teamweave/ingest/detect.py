@@ -1,4 +1,5 @@
-"""Which connector reads a path: a Slack export (zip or folder) or iCalendar files (one .ics or a folder)."""
+"""Which connector reads a path: a Slack export (zip or folder), iCalendar files (one .ics or a folder), a git
+repository, or GitHub REST API JSON."""
 
 from __future__ import annotations
 
@@ -7,9 +8,19 @@ from pathlib import Path
 from typing import Final, Literal
 
 from teamweave.errors import InputFormatError
+from teamweave.ingest import git_repo, github_json
 
-Format = Literal["slack", "ics"]
-FORMATS: Final[tuple[Format, ...]] = ("slack", "ics")
+Format = Literal["slack", "ics", "git", "github"]
+FORMATS: Final[tuple[Format, ...]] = ("slack", "ics", "git", "github")
+ALIASES: Final[dict[str, Format]] = {
+    "slack": "slack",
+    "ics": "ics",
+    "ical": "ics",
+    "calendar": "ics",
+    "git": "git",
+    "github": "github",
+    "gh": "github",
+}
 _SLACK_ROOT_FILES: Final = ("users.json", "channels.json")
 
 
@@ -25,6 +36,8 @@ def _folder_format(path: Path) -> Format:
         all((sub / n).is_file() for n in _SLACK_ROOT_FILES) for sub in path.iterdir() if sub.is_dir()
     ):
         return "slack"
+    if github_json.sniff(path):
+        return "github"
     if any(p.suffix.lower() == ".ics" for p in path.rglob("*") if p.is_file()):
         return "ics"
     raise InputFormatError(
@@ -39,6 +52,8 @@ def detect_format(path: Path) -> Format:
     path = Path(path)
     if not path.exists():
         raise InputFormatError("no such file or folder", file=str(path))
+    if git_repo.sniff(path):
+        return "git"
     if path.is_dir():
         return _folder_format(path)
     if zipfile.is_zipfile(path):
@@ -50,22 +65,24 @@ def detect_format(path: Path) -> Format:
         if _has_slack_root(names):
             return "slack"
         raise InputFormatError("a zip file, but not a Slack export (no users.json and channels.json)", file=path.name)
+    if github_json.sniff(path):
+        return "github"
     with open(path, "rb") as handle:
         head = handle.read(4096).upper()
     if path.suffix.lower() == ".ics" or b"BEGIN:VCALENDAR" in head:
         return "ics"
     raise InputFormatError(
-        "unknown format", file=path.name, hint="give a Slack export (.zip or folder) or .ics calendar files"
+        "unknown format",
+        file=path.name,
+        hint="give a Slack export (.zip or folder), .ics calendar files, a git repository or GitHub API JSON",
     )
 
 
 def parse_format(value: str | None) -> Format | None:
-    """A ``--format`` value (``calendar`` is accepted for ``ics``); None means detect."""
+    """A ``--format`` value (``calendar`` is accepted for ``ics``, ``gh`` for ``github``); None means detect."""
     if value is None:
         return None
-    normal = "ics" if value.lower() in {"ics", "calendar", "ical"} else value.lower()
-    if normal == "slack":
-        return "slack"
-    if normal == "ics":
-        return "ics"
-    raise InputFormatError(f"unknown format {value!r}", field="--format", hint="use slack or ics")
+    chosen = ALIASES.get(value.lower())
+    if chosen is None:
+        raise InputFormatError(f"unknown format {value!r}", field="--format", hint=f"use one of {', '.join(FORMATS)}")
+    return chosen

@@ -10,7 +10,7 @@ The run is recorded as an ``ImportRun`` (running -> done / failed). Never commit
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from time import perf_counter
@@ -24,6 +24,8 @@ from teamweave.imports.schemas import ImportSummary
 from teamweave.ingest.connector import Connector
 from teamweave.ingest.context import ImportContext
 from teamweave.ingest.detect import Format, detect_format, parse_format
+from teamweave.ingest.git_repo import GitRepository
+from teamweave.ingest.github_json import GitHubJson
 from teamweave.ingest.ics_calendar import IcsCalendars, default_window
 from teamweave.ingest.identity import IdentityResolver
 from teamweave.ingest.quarantine import QuarantineWriter
@@ -34,7 +36,13 @@ from teamweave.progress import NullProgress, ProgressReporter
 from teamweave.store.events import EventStore
 
 BATCH_SIZE: Final = 50_000
-SOURCE_OF_FORMAT: Final[dict[str, str]] = {"slack": "slack", "ics": "calendar"}
+SOURCE_OF_FORMAT: Final[dict[str, str]] = {"slack": "slack", "ics": "calendar", "git": "git", "github": "github"}
+OPENERS: Final[dict[str, Callable[[Path], Connector]]] = {
+    "slack": SlackExport.open,
+    "ics": IcsCalendars.open,
+    "git": GitRepository.open,
+    "github": GitHubJson.open,
+}
 
 __all__ = ["ImportSummary", "import_path", "run_connector"]
 
@@ -67,7 +75,7 @@ def import_window(
 
 
 def _open(fmt: Format, path: Path) -> Connector:
-    return SlackExport.open(path) if fmt == "slack" else IcsCalendars.open(path)
+    return OPENERS[fmt](path)
 
 
 def _append_batches(records: Iterable[Interaction], events: EventStore, org: str) -> tuple[int, int, Counter[str]]:
@@ -97,7 +105,7 @@ def import_path(
     until: date | datetime | None = None,
     progress: ProgressReporter | None = None,
 ) -> ImportSummary:
-    """Import a Slack export (zip or folder) or .ics calendars into the event store; return what happened."""
+    """Import a Slack export, .ics calendars, a git repository or GitHub API JSON; return what happened."""
     path = Path(path)
     chosen = parse_format(fmt) or detect_format(path)
     return run_connector(
@@ -105,7 +113,7 @@ def import_path(
         org=org,
         connector=_open(chosen, path),
         source=SOURCE_OF_FORMAT[chosen],
-        file_name=path.name,
+        file_name=path.resolve().name,
         events=events,
         pseudonymiser=pseudonymiser,
         quarantine_dir=quarantine_dir,
