@@ -6,8 +6,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from tests.ingest.test_generic_csv import EXAMPLE as CSV_EXAMPLE
 from tests.ingest.test_git_repo import build_repo
 from tests.ingest.test_github_json import write_fixture
+from tests.ingest.test_teams_graph import write_export
 
 from teamweave.errors import InputFormatError
 from teamweave.ingest.detect import detect_format, parse_format
@@ -29,7 +31,7 @@ def test_unknown_inputs_are_refused(tmp_path: Path) -> None:
     with pytest.raises(InputFormatError, match="no such file"):
         detect_format(tmp_path / "missing")
     (tmp_path / "empty").mkdir()
-    with pytest.raises(InputFormatError, match="neither a Slack export"):
+    with pytest.raises(InputFormatError, match="not a format teamweave reads"):
         detect_format(tmp_path / "empty")
     text = tmp_path / "notes.txt"
     text.write_text("hello")
@@ -58,10 +60,20 @@ def test_git_repositories_and_github_json_are_detected(tmp_path: Path) -> None:
     fixture = write_fixture(tmp_path / "gh")
     assert detect_format(fixture) == "github"
     assert detect_format(next(fixture.glob("*.json"))) == "github"
+    assert detect_format(write_export(tmp_path / "teams")) == "teams"
+    (tmp_path / "events.csv").write_text(CSV_EXAMPLE)
+    assert detect_format(tmp_path / "events.csv") == "csv"
 
 
 def test_import_path_reads_each_detected_format(runtime: Runtime, tmp_path: Path) -> None:
-    for path, source in ((build_repo(tmp_path / "repo"), "git"), (write_fixture(tmp_path / "gh"), "github")):
+    (tmp_path / "events.csv").write_text(CSV_EXAMPLE)
+    inputs = (
+        (build_repo(tmp_path / "repo"), "git"),
+        (write_fixture(tmp_path / "gh"), "github"),
+        (write_export(tmp_path / "teams"), "teams"),
+        (tmp_path / "events.csv", "csv"),
+    )
+    for path, source in inputs:
         with session_scope(runtime.sessions) as session:
             summary = import_path(
                 session,

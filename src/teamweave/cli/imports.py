@@ -32,7 +32,9 @@ def import_command(
     path: Path = typer.Argument(
         ..., help="A Slack export (.zip or unzipped folder), an .ics file or a folder of them."
     ),
-    fmt: str | None = typer.Option(None, "--format", help="slack, ics, git or github (default: detected from the path)."),
+    fmt: str | None = typer.Option(
+        None, "--format", help="slack, ics, git, github, teams or csv (default: detected from the path)."
+    ),
     since: str | None = typer.Option(None, "--since", help="Only events on or after this day (YYYY-MM-DD)."),
     until: str | None = typer.Option(None, "--until", help="Only events up to and including this day (YYYY-MM-DD)."),
 ) -> None:

@@ -1,5 +1,5 @@
 """Which connector reads a path: a Slack export (zip or folder), iCalendar files (one .ics or a folder), a git
-repository, or GitHub REST API JSON."""
+repository, GitHub REST API JSON, Microsoft Teams (Graph) JSON, or an events CSV."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Final, Literal
 
 from teamweave.errors import InputFormatError
-from teamweave.ingest import git_repo, github_json
+from teamweave.ingest import generic_csv, git_repo, github_json, teams_graph
 
-Format = Literal["slack", "ics", "git", "github"]
-FORMATS: Final[tuple[Format, ...]] = ("slack", "ics", "git", "github")
+Format = Literal["slack", "ics", "git", "github", "teams", "csv"]
+FORMATS: Final[tuple[Format, ...]] = ("slack", "ics", "git", "github", "teams", "csv")
 ALIASES: Final[dict[str, Format]] = {
     "slack": "slack",
     "ics": "ics",
@@ -20,6 +20,10 @@ ALIASES: Final[dict[str, Format]] = {
     "git": "git",
     "github": "github",
     "gh": "github",
+    "teams": "teams",
+    "msteams": "teams",
+    "graph": "teams",
+    "csv": "csv",
 }
 _SLACK_ROOT_FILES: Final = ("users.json", "channels.json")
 
@@ -38,10 +42,12 @@ def _folder_format(path: Path) -> Format:
         return "slack"
     if github_json.sniff(path):
         return "github"
+    if teams_graph.sniff(path):
+        return "teams"
     if any(p.suffix.lower() == ".ics" for p in path.rglob("*") if p.is_file()):
         return "ics"
     raise InputFormatError(
-        "neither a Slack export nor a folder of .ics files",
+        "not a format teamweave reads (Slack export, .ics, GitHub or Teams JSON)",
         file=path.name,
         hint="a Slack export has users.json and channels.json at its root",
     )
@@ -67,6 +73,10 @@ def detect_format(path: Path) -> Format:
         raise InputFormatError("a zip file, but not a Slack export (no users.json and channels.json)", file=path.name)
     if github_json.sniff(path):
         return "github"
+    if teams_graph.sniff(path):
+        return "teams"
+    if generic_csv.sniff(path):
+        return "csv"
     with open(path, "rb") as handle:
         head = handle.read(4096).upper()
     if path.suffix.lower() == ".ics" or b"BEGIN:VCALENDAR" in head:
@@ -74,7 +84,8 @@ def detect_format(path: Path) -> Format:
     raise InputFormatError(
         "unknown format",
         file=path.name,
-        hint="give a Slack export (.zip or folder), .ics calendar files, a git repository or GitHub API JSON",
+        hint="give a Slack export (.zip or folder), .ics calendar files, a git repository, GitHub API JSON, "
+        "Microsoft Teams (Graph) JSON or an events CSV (docs/connectors.md)",
     )
 
 

@@ -24,6 +24,7 @@ from teamweave.imports.schemas import ImportSummary
 from teamweave.ingest.connector import Connector
 from teamweave.ingest.context import ImportContext
 from teamweave.ingest.detect import Format, detect_format, parse_format
+from teamweave.ingest.generic_csv import CsvEvents
 from teamweave.ingest.git_repo import GitRepository
 from teamweave.ingest.github_json import GitHubJson
 from teamweave.ingest.ics_calendar import IcsCalendars, default_window
@@ -31,17 +32,27 @@ from teamweave.ingest.identity import IdentityResolver
 from teamweave.ingest.quarantine import QuarantineWriter
 from teamweave.ingest.records import Interaction
 from teamweave.ingest.slack_export import SlackExport
+from teamweave.ingest.teams_graph import TeamsMessages
 from teamweave.privacy.pseudonym import Pseudonymiser
 from teamweave.progress import NullProgress, ProgressReporter
 from teamweave.store.events import EventStore
 
 BATCH_SIZE: Final = 50_000
-SOURCE_OF_FORMAT: Final[dict[str, str]] = {"slack": "slack", "ics": "calendar", "git": "git", "github": "github"}
+SOURCE_OF_FORMAT: Final[dict[str, str]] = {
+    "slack": "slack",
+    "ics": "calendar",
+    "git": "git",
+    "github": "github",
+    "teams": "teams",
+    "csv": "csv",
+}
 OPENERS: Final[dict[str, Callable[[Path], Connector]]] = {
     "slack": SlackExport.open,
     "ics": IcsCalendars.open,
     "git": GitRepository.open,
     "github": GitHubJson.open,
+    "teams": TeamsMessages.open,
+    "csv": CsvEvents.open,
 }
 
 __all__ = ["ImportSummary", "import_path", "run_connector"]
@@ -105,7 +116,7 @@ def import_path(
     until: date | datetime | None = None,
     progress: ProgressReporter | None = None,
 ) -> ImportSummary:
-    """Import a Slack export, .ics calendars, a git repository or GitHub API JSON; return what happened."""
+    """Import any format of docs/connectors.md (detected, or ``fmt``); return what happened."""
     path = Path(path)
     chosen = parse_format(fmt) or detect_format(path)
     return run_connector(
