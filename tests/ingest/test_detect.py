@@ -25,6 +25,10 @@ def test_real_fixtures_are_detected(shared_data: Path) -> None:
     assert detect_format(slack / "extracted") == "slack"
     assert detect_format(calendars) == "ics"
     assert detect_format(calendars / "one_event.ics") == "ics"
+    enron = shared_data / "enron-mbox-sent-folders"
+    assert detect_format(enron / "sample" / "enron.allen-p._sent_mail.mbox") == "email"
+    assert detect_format(enron / "mbox") == "email"
+    assert parse_format("mbox") == "email"
 
 
 def test_unknown_inputs_are_refused(tmp_path: Path) -> None:

@@ -1,5 +1,5 @@
 """Which connector reads a path: a Slack export (zip or folder), iCalendar files (one .ics or a folder), a git
-repository, GitHub REST API JSON, Microsoft Teams (Graph) JSON, or an events CSV."""
+repository, GitHub REST API JSON, Microsoft Teams (Graph) JSON, mail (mbox, Maildir, .eml), or an events CSV."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Final, Literal
 
 from teamweave.errors import InputFormatError
-from teamweave.ingest import generic_csv, git_repo, github_json, teams_graph
+from teamweave.ingest import email_export, generic_csv, git_repo, github_json, teams_graph
 
-Format = Literal["slack", "ics", "git", "github", "teams", "csv"]
-FORMATS: Final[tuple[Format, ...]] = ("slack", "ics", "git", "github", "teams", "csv")
+Format = Literal["slack", "ics", "git", "github", "teams", "csv", "email"]
+FORMATS: Final[tuple[Format, ...]] = ("slack", "ics", "git", "github", "teams", "csv", "email")
 ALIASES: Final[dict[str, Format]] = {
     "slack": "slack",
     "ics": "ics",
@@ -24,6 +24,11 @@ ALIASES: Final[dict[str, Format]] = {
     "msteams": "teams",
     "graph": "teams",
     "csv": "csv",
+    "email": "email",
+    "mail": "email",
+    "mbox": "email",
+    "maildir": "email",
+    "eml": "email",
 }
 _SLACK_ROOT_FILES: Final = ("users.json", "channels.json")
 
@@ -46,8 +51,10 @@ def _folder_format(path: Path) -> Format:
         return "teams"
     if any(p.suffix.lower() == ".ics" for p in path.rglob("*") if p.is_file()):
         return "ics"
+    if email_export.sniff(path):
+        return "email"
     raise InputFormatError(
-        "not a format teamweave reads (Slack export, .ics, GitHub or Teams JSON)",
+        "not a format teamweave reads (Slack export, .ics, GitHub or Teams JSON, mail)",
         file=path.name,
         hint="a Slack export has users.json and channels.json at its root",
     )
@@ -81,11 +88,13 @@ def detect_format(path: Path) -> Format:
         head = handle.read(4096).upper()
     if path.suffix.lower() == ".ics" or b"BEGIN:VCALENDAR" in head:
         return "ics"
+    if email_export.sniff(path):
+        return "email"
     raise InputFormatError(
         "unknown format",
         file=path.name,
         hint="give a Slack export (.zip or folder), .ics calendar files, a git repository, GitHub API JSON, "
-        "Microsoft Teams (Graph) JSON or an events CSV (docs/connectors.md)",
+        "Microsoft Teams (Graph) JSON, mbox/Maildir/.eml mail or an events CSV (docs/connectors.md)",
     )
 
 

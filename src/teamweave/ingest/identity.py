@@ -41,6 +41,10 @@ class IdentityResolver:
         self._pseudonymiser = pseudonymiser
         self._run_id = run_id
         self._known: dict[str, Identity] = imports_service.known_identities(session, org=org, source=source)
+        self._people: dict[str, tuple[int, str]] = {  # e-mail -> (person id, pseudonym), loaded once an import
+            entry.email.lower(): (entry.person_id, entry.pseudonym)
+            for entry in people_service.directory(session, org=org)
+        }
         self._cache: dict[str, str] = {}
         self.matched = 0
         self.unmatched: dict[str, str] = {}
@@ -59,12 +63,13 @@ class IdentityResolver:
         identity_pseudonym = self._pseudonymiser.identity(self._source, identity.raw_id)
         row = self._known.get(identity_pseudonym)
         if identity.email and not identity.is_bot:
-            person = people_service.person_by_email(self._session, org=self._org, email=identity.email)
+            person = self._people.get(identity.email.strip().lower())
             if person is not None:
+                person_id, person_pseudonym = person
                 if row is not None and row.person_id is None:
-                    row.person_id = person.id
+                    row.person_id = person_id
                 self.matched += 1
-                return person.pseudonym
+                return person_pseudonym
         if row is None:
             row = imports_service.add_identity(
                 self._session,

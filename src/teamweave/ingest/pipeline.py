@@ -24,6 +24,7 @@ from teamweave.imports.schemas import ImportSummary
 from teamweave.ingest.connector import Connector
 from teamweave.ingest.context import ImportContext
 from teamweave.ingest.detect import Format, detect_format, parse_format
+from teamweave.ingest.email_export import EmailArchive
 from teamweave.ingest.generic_csv import CsvEvents
 from teamweave.ingest.git_repo import GitRepository
 from teamweave.ingest.github_json import GitHubJson
@@ -45,6 +46,7 @@ SOURCE_OF_FORMAT: Final[dict[str, str]] = {
     "github": "github",
     "teams": "teams",
     "csv": "csv",
+    "email": "email",
 }
 OPENERS: Final[dict[str, Callable[[Path], Connector]]] = {
     "slack": SlackExport.open,
@@ -53,6 +55,7 @@ OPENERS: Final[dict[str, Callable[[Path], Connector]]] = {
     "github": GitHubJson.open,
     "teams": TeamsMessages.open,
     "csv": CsvEvents.open,
+    "email": EmailArchive.open,
 }
 
 __all__ = ["ImportSummary", "import_path", "run_connector"]
