@@ -15,6 +15,8 @@ from teamweave.analytics.queries import load_query, load_table
 from teamweave.analytics.shares import column, share, to_arrow
 from teamweave.analytics.silos import ei_index
 from teamweave.analytics.ties import PEOPLE_SCHEMA, with_teams
+from teamweave.analytics.windows import next_window
+from teamweave.privacy.thresholds import effective_k
 
 TEAM_COLUMNS = (
     "window_start",
@@ -53,14 +55,23 @@ def team_metrics(
     *,
     people: pa.Table,
     windows: Sequence[date],
+    period: str = "week",
+    k: int | None = None,
 ) -> pa.Table:
     """Every team metric for every team of ``people`` in every window (``network.models.TeamMetric``).
 
     ``ties`` is a tie table; ``persons`` has ``window_start, person, ties, strong_ties, human_share,
-    after_hours_share`` per active person (``person_metrics``). Members are the people of ``people`` with
-    that team; inactive members count as having no ties. ``density`` and ``ei_index`` use tie counts,
-    ``external_share`` tie weight; ``human_share`` and ``after_hours_share`` are means over the members for
-    whom they are defined; ``mean_ties`` is the mean tie count over all members.
+    after_hours_share`` per active person (``person_metrics``). Members of a window are the people of
+    ``people`` with that team who had started by the window's end (a null start date: always); inactive
+    members count as having no ties. ``density`` and ``ei_index`` use tie counts, ``external_share`` tie
+    weight; ``human_share`` and ``after_hours_share`` are means over the members for whom they are defined;
+    ``mean_ties`` is the mean tie count over all members.
+
+    With ``k``, a share that fewer than k members had a value for is null (a mean over fewer than k people
+    must not be shown), and the external ties (of ``ei_index`` and ``external_share``) are only those to teams with at
+    least k members in that window — the teams the organisation map shows; ties to smaller teams or to people
+    in no team are left out, so the figures shown never count a group too small to show. Without ``k`` every
+    external tie counts (the measure as published, for checks against reference tools).
 
     References
     ----------
@@ -86,13 +97,30 @@ def team_metrics(
     ...     print(r["team_id"], r["members"], r["density"], r["ei_index"], r["external_share"], r["mean_ties"])
     1 2 1.0 0.5 0.6 2.5
     2 3 0.0 1.0 1.0 1.0
+
+    With k = 3, team 1 (two members) is too small to show, so team 2's ties to it no longer count:
+
+    >>> rows = team_metrics(con, ties, persons, people=people, windows=[week], k=3).to_pylist()
+    >>> [(r["team_id"], r["ei_index"], r["external_share"]) for r in rows]
+    [(1, 0.5, 0.6), (2, None, None)]
     """
     people = people.cast(PEOPLE_SCHEMA)
     load_table(con, "tw_ties", with_teams(ties, people=people))
     load_table(con, "tw_persons", persons)
     load_table(con, "tw_people", people)
-    load_table(con, "tw_windows", pa.table({"window_start": pa.array(list(windows), type=pa.date32())}))
-    sums = con.sql(load_query("team_sums")).to_arrow_table()
+    starts = list(windows)
+    load_table(
+        con,
+        "tw_windows",
+        pa.table(
+            {
+                "window_start": pa.array(starts, type=pa.date32()),
+                "window_next": pa.array([next_window(w, period=period) for w in starts], type=pa.date32()),
+            }
+        ),
+    )
+    min_team = 0 if k is None else effective_k(k)
+    sums = con.sql(load_query("team_sums"), params={"min_team": min_team}).to_arrow_table()
     members = column(sums, "members")
     internal = column(sums, "internal_ties")
     out = {
@@ -103,11 +131,18 @@ def team_metrics(
         "ei_index": to_arrow(ei_index(column(sums, "external_ties"), internal)),
         "external_share": to_arrow(external_share(column(sums, "external_weight"), column(sums, "internal_weight"))),
         "no_strong_tie": pa.compute.subtract(sums.column("members"), sums.column("with_strong_tie")),
-        "human_share": sums.column("human_share"),
-        "after_hours_share": sums.column("after_hours_share"),
+        "human_share": _counted_mean(sums, "human_share", "human_share_members", min_team),
+        "after_hours_share": _counted_mean(sums, "after_hours_share", "after_hours_members", min_team),
         "mean_ties": to_arrow(share(column(sums, "tie_ends"), members)),
     }
     return pa.table(out)
+
+
+def _counted_mean(sums: pa.Table, mean: str, count: str, min_count: int) -> pa.Array:
+    """The column ``mean``, null where the column ``count`` (how many people it averages) is under ``min_count``."""
+    values = sums.column(mean).to_pylist()
+    counts = sums.column(count).to_pylist()
+    return pa.array([v if n >= min_count else None for v, n in zip(values, counts, strict=True)], type=pa.float64())
 
 
 def team_ties(con: duckdb.DuckDBPyConnection, ties: pa.Table, *, people: pa.Table) -> pa.Table:

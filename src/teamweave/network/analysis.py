@@ -14,7 +14,6 @@ from datetime import UTC, datetime
 
 import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 from sqlalchemy.orm import Session
 
 from teamweave.analytics.person_metrics import person_metrics
@@ -64,13 +63,18 @@ def _nodes(session: Session, *, org: str) -> tuple[pa.Table, list[str]]:
     return people_table((e.pseudonym, e.team_id, e.timezone, e.start_date) for e in kept), opted_out
 
 
-def _visible_team_ties(table: pa.Table, people: pa.Table, *, k: int) -> tuple[pa.Table, int]:
-    """Team ties between teams that both have at least k members (smaller teams would expose people)."""
-    sizes = pc.value_counts(people.column("team_id").drop_null()).to_pylist()
-    allowed = pa.array([s["values"] for s in sizes if passes(s["counts"], k)], type=pa.int64())
-    mask = pc.and_(
-        pc.is_in(table.column("team_a").cast(pa.int64()), value_set=allowed),
-        pc.is_in(table.column("team_b").cast(pa.int64()), value_set=allowed),
+def _visible_team_ties(table: pa.Table, teams: pa.Table, *, k: int) -> tuple[pa.Table, int]:
+    """Team ties of a window between teams that both had at least k members in that window (``teams``: the
+    team metrics, with ``window_start, team_id, members``); ties to smaller teams would expose people."""
+    shown = {
+        (row["window_start"], row["team_id"])
+        for row in teams.select(["window_start", "team_id", "members"]).to_pylist()
+        if passes(row["members"], k)
+    }
+    ends = table.select(["window_start", "team_a", "team_b"]).to_pylist()
+    mask = pa.array(
+        [(r["window_start"], r["team_a"]) in shown and (r["window_start"], r["team_b"]) in shown for r in ends],
+        type=pa.bool_(),
     )
     kept = table.filter(mask)
     return kept, table.num_rows - kept.num_rows
@@ -92,8 +96,8 @@ def _analyze_period(
     progress.advance()
     starts = persons.column("window_start").to_pylist()
     windows = windows_between(min(starts), max(starts), period=period) if starts else []
-    teams = team_metrics(con, ties, persons, people=people, windows=windows)
-    between, hidden = _visible_team_ties(team_ties(con, ties, people=people), people, k=k)
+    teams = team_metrics(con, ties, persons, people=people, windows=windows, period=period, k=k)
+    between, hidden = _visible_team_ties(team_ties(con, ties, people=people), teams, k=k)
     progress.advance()
     writer.replace_person_metrics(session, org=org, period=period, rows=persons)
     writer.replace_team_metrics(session, org=org, period=period, rows=teams)
@@ -116,8 +120,9 @@ def analyze(
     """Compute ties and person and team metrics per window of each period and store them.
 
     Replaces the org's PersonMetric, TeamMetric and TeamTie rows of every analysed period (so re-running
-    changes nothing when the events did not change) and records an AnalysisRun. Team ties are stored only
-    between teams that both have at least ``k`` members. Never commits.
+    changes nothing when the events did not change) and records an AnalysisRun. Team ties of a window are
+    stored only between teams that both had at least ``k`` members in that window (people who had started by
+    its end), and a team's E-I index and external share count only ties to such teams. Never commits.
     """
     chosen = tuple(check_period(p) for p in periods)
     reporter: ProgressReporter = progress or NullProgress()

@@ -35,7 +35,12 @@ class PersonMetric(Base):
 
 
 class TeamMetric(Base):
-    """One team's aggregate metrics in one window. Shown to others only when members >= k."""
+    """One team's aggregate metrics in one window. Shown to others only when members >= k.
+
+    ``members`` counts the team's people who had started by the window's end (not today's head count).
+    ``ei_index`` and ``external_share`` count external ties to teams of at least k members only;
+    ``human_share`` and ``after_hours_share`` are None when fewer than k members had a value.
+    """
 
     __tablename__ = "team_metrics"
     __table_args__ = (UniqueConstraint("org", "period", "window_start", "team_id"),)

@@ -3,9 +3,17 @@
 * A person's own series (:func:`my_connections`) is for that person only; the web layer enforces who asks.
 * Everything else is an aggregate: a team, a slice of a team (a site, the people who joined in the last six
   months) or the organisation map. An aggregate over fewer than k people carries ``too_few=True`` and no
-  values (the count of such a slice is withheld too). Shares are shown only when at least k people have a value.
-  A slice is hidden too when the team minus the shown slices would leave fewer than k people (subtracting
-  the shown slices from the whole team must not reveal a small group).
+  values (the count of such a slice is withheld too). Shares are shown only when at least k people have a
+  value, rounded to whole percent. A count of people with an attribute ("no strong tie") between 1 and k - 1
+  reads "fewer than k".
+* No sum or difference of the groups shown for a team (whole team, sites, new hires) may single out fewer
+  than k people: sites are hidden until the hidden people number none or at least k, and the new-hire slice
+  is shown only when every cell (shown site or all hidden sites together, x joined recently or not) holds
+  none or at least k people.
+* A team's members are its people who have not opted out of analytics and had started by the end of the
+  window shown — the one head count shown to others. Person-derived figures come from the members' own rows
+  (live membership); tie-structure figures (density, E-I index, external share) come from the analysis and
+  are withheld ("re-run analyze") when the analysed member count differs from the live one.
 * The organisation map shows teams with at least k members as nodes; smaller teams are left out, with their
   ties, and only their number is reported (``hidden_teams``).
 * A window still running (it ends after ``today``) is left out while a finished one exists, so a half month
@@ -16,7 +24,7 @@ Services never commit.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -30,11 +38,18 @@ from teamweave.network import repository
 from teamweave.network.models import PersonMetric, TeamMetric
 from teamweave.people import service as people_service
 from teamweave.people.schemas import DirectoryEntry, TeamSummary
-from teamweave.privacy.thresholds import TOO_FEW_PEOPLE, passes
+from teamweave.privacy.thresholds import TOO_FEW_PEOPLE, effective_k, passes
 
 PERIODS = ("week", "month")
 NEW_HIRE_DAYS = 183
 NEW_HIRE_LABEL = "joined in the last 6 months"
+RERUN_ANALYSIS = "the team changed since the last analysis: re-run `teamweave analyze` to show this"
+HIDDEN_SITES = None
+
+
+def fewer_than(k: int) -> str:
+    """What a count of 1..k-1 people reads as."""
+    return f"fewer than {effective_k(k)}"
 
 
 @dataclass(frozen=True)
@@ -46,7 +61,9 @@ class SliceHealth:
     people: int | None = None
     mean_ties: float | None = None
     mean_strong_ties: float | None = None
+    no_strong_tie: int | None = None
     no_strong_tie_share: float | None = None
+    no_strong_tie_few: bool = False
     cross_team_share: float | None = None
     human_share: float | None = None
     after_hours_share: float | None = None
@@ -58,10 +75,13 @@ class SliceHealth:
 
 @dataclass(frozen=True)
 class TeamPoint:
-    """One window of a team's trend; values are None when that window's team was under k."""
+    """One window of a team's trend; values are None when that window's team was under k, or when ``stale``
+    (the window shown, analysed with other members than the team has now). A share is None when fewer than k
+    members had a value (the analysis stores None then)."""
 
     window_start: date
     too_few: bool
+    stale: bool
     density: float | None
     external_share: float | None
     human_share: float | None
@@ -81,8 +101,10 @@ class TeamHealth:
     ei_index: float | None = None
     external_share: float | None = None
     no_strong_tie: int | None = None
+    no_strong_tie_few: bool = False
     human_share: float | None = None
     after_hours_share: float | None = None
+    stale: bool = False
     overall: SliceHealth | None = None
     slices: list[SliceHealth] = field(default_factory=list)
     trend: list[TeamPoint] = field(default_factory=list)
@@ -90,6 +112,10 @@ class TeamHealth:
     @property
     def message(self) -> str | None:
         return TOO_FEW_PEOPLE if self.too_few else None
+
+    @property
+    def stale_message(self) -> str | None:
+        return RERUN_ANALYSIS if self.stale else None
 
 
 @dataclass(frozen=True)
@@ -154,8 +180,24 @@ def person_pseudonym(session: Session, *, org: str, person_id: int) -> str:
 
 
 def team_summaries(session: Session, *, org: str) -> list[TeamSummary]:
-    """Every team that has people, with its head count, by name."""
-    return [t for t in people_service.teams(session, org=org) if t.head_count > 0]
+    """Every team that has people, by name, with its head count: its people who have not opted out of
+    analytics (the head count shown to others everywhere; pages show one under k as "fewer than k")."""
+    counts = Counter(
+        e.team_id for e in people_service.directory(session, org=org) if not e.analytics_opt_out and e.team_id
+    )
+    return [
+        TeamSummary(team_id=t.team_id, name=t.name, head_count=counts[t.team_id])
+        for t in people_service.teams(session, org=org)
+        if t.head_count > 0
+    ]
+
+
+def members_at(entries: Sequence[DirectoryEntry], end: date | None) -> list[DirectoryEntry]:
+    """The people of ``entries`` counted as members of a window ending before ``end`` (exclusive): not
+    opted out of analytics, and started before ``end`` (no start date: always; no ``end``: everyone)."""
+    return [
+        e for e in entries if not e.analytics_opt_out and (e.start_date is None or end is None or e.start_date < end)
+    ]
 
 
 def managed_team_ids(session: Session, *, org: str, person_id: int) -> set[int]:
@@ -178,9 +220,14 @@ def managed_team_ids(session: Session, *, org: str, person_id: int) -> set[int]:
     return teams
 
 
+def _pct(value: float | None) -> float | None:
+    """A share as shown: rounded to whole percent."""
+    return None if value is None else round(value, 2)
+
+
 def _mean(values: Sequence[float | None], k: int) -> float | None:
     present = [v for v in values if v is not None]
-    return round(fmean(present), 4) if passes(len(present), k) else None
+    return _pct(fmean(present)) if passes(len(present), k) else None
 
 
 def slice_health(label: str, people: Sequence[str], rows: dict[str, PersonMetric], *, k: int) -> SliceHealth:
@@ -190,13 +237,17 @@ def slice_health(label: str, people: Sequence[str], rows: dict[str, PersonMetric
     found = [rows[p] for p in people if p in rows]
     ties = [float(rows[p].ties) if p in rows else 0.0 for p in people]
     strong = [float(rows[p].strong_ties) if p in rows else 0.0 for p in people]
+    no_strong = sum(1 for s in strong if s == 0)
+    few = 0 < no_strong < effective_k(k)
     return SliceHealth(
         label=label,
         too_few=False,
         people=len(people),
         mean_ties=round(fmean(ties), 2),
         mean_strong_ties=round(fmean(strong), 2),
-        no_strong_tie_share=round(sum(1 for s in strong if s == 0) / len(people), 4),
+        no_strong_tie=None if few else no_strong,
+        no_strong_tie_share=None if few else _pct(no_strong / len(people)),
+        no_strong_tie_few=few,
         cross_team_share=_mean([r.cross_team_share for r in found], k),
         human_share=_mean([r.human_share for r in found], k),
         after_hours_share=_mean([r.after_hours_share for r in found], k),
@@ -216,9 +267,25 @@ def _hidden_sites(sizes: dict[str, int], k: int) -> set[str]:
     return hidden
 
 
+def _is_new(member: DirectoryEntry, since: date) -> bool:
+    return member.start_date is not None and member.start_date >= since
+
+
+def _new_hire_cells_pass(members: list[DirectoryEntry], hidden: set[str], *, k: int, since: date) -> bool:
+    """Whether every cell — a shown site, or all hidden sites together, crossed with joined recently or not —
+    holds none or at least k people. Every group shown (whole team, shown sites, new hires) is a union of
+    cells, so then no sum or difference of them can single out fewer than k people."""
+    cells = Counter(
+        (HIDDEN_SITES if site in hidden else site, _is_new(m, since))
+        for m in members
+        for site in (m.site_name or "no site",)
+    )
+    return all(passes(size, k) for size in cells.values())
+
+
 def _slices(members: list[DirectoryEntry], rows: dict[str, PersonMetric], *, k: int, since: date) -> list[SliceHealth]:
-    """Slices by site and by tenure. A slice is hidden when it, or what the whole team minus it leaves, is
-    under k (complementary disclosure)."""
+    """Slices by site and by tenure. A site is hidden when it, or what the whole team minus the shown sites
+    leaves, is under k; the new-hire slice is hidden unless every site-by-tenure cell is empty or >= k."""
     by_site: dict[str, list[str]] = defaultdict(list)
     for m in members:
         by_site[m.site_name or "no site"].append(m.pseudonym)
@@ -229,9 +296,8 @@ def _slices(members: list[DirectoryEntry], rows: dict[str, PersonMetric], *, k: 
         else slice_health(f"site: {site}", people, rows, k=k)
         for site, people in sorted(by_site.items())
     ]
-    new_hires = [m.pseudonym for m in members if m.start_date is not None and m.start_date >= since]
-    rest = len(members) - len(new_hires)
-    if rest == 0 or passes(rest, k):
+    if _new_hire_cells_pass(members, hidden, k=k, since=since):
+        new_hires = [m.pseudonym for m in members if _is_new(m, since)]
         result.append(slice_health(NEW_HIRE_LABEL, new_hires, rows, k=k))
     else:
         result.append(SliceHealth(label=NEW_HIRE_LABEL, too_few=True))
@@ -247,18 +313,21 @@ def _window_end(window_start: date, period: str) -> date:
     return date(year, month, 1)
 
 
-def _trend(series: list[TeamMetric], k: int) -> list[TeamPoint]:
+def _trend(series: list[TeamMetric], k: int, *, stale_window: date | None = None) -> list[TeamPoint]:
     points = []
     for m in series:
         ok = passes(m.members, k)
+        stale = ok and m.window_start == stale_window
+        show = ok and not stale
         points.append(
             TeamPoint(
                 window_start=m.window_start,
                 too_few=not ok,
-                density=m.density if ok else None,
-                external_share=m.external_share if ok else None,
-                human_share=m.human_share if ok else None,
-                after_hours_share=m.after_hours_share if ok else None,
+                stale=stale,
+                density=_pct(m.density) if show else None,
+                external_share=_pct(m.external_share) if show else None,
+                human_share=_pct(m.human_share) if show else None,
+                after_hours_share=_pct(m.after_hours_share) if show else None,
             )
         )
     return points
@@ -282,27 +351,29 @@ def team_health(
 ) -> TeamHealth:
     """A team's aggregates in its latest window, its trend, and its slices (site; joined in the last 6 months).
 
-    "The last 6 months" counts back from the end of the window shown (or ``today`` when there is no data).
+    Members are the team's people who have not opted out and had started by the end of the window shown.
+    "The last 6 months" counts back from the end of that window (or ``today`` when there is no data).
     """
     _check_period(period)
-    directory = people_service.directory(session, org=org)
-    team_entries = [e for e in directory if e.team_id == team_id]
+    team_entries = [e for e in people_service.directory(session, org=org) if e.team_id == team_id]
     if not team_entries:
         raise NotFound(f"no team {team_id}")
     name = team_entries[0].team_name or f"team {team_id}"
-    members = [e for e in team_entries if not e.analytics_opt_out]
     series, window = _team_series(session, org=org, team_id=team_id, period=period, today=today)
+    end = _window_end(window, period) if window else None
+    members = members_at(team_entries, end)
     latest = series[-1] if series else None
     if not passes(len(members), k) or (latest is not None and not passes(latest.members, k)):
         return TeamHealth(team_id=team_id, team_name=name, period=period, window_start=window, k=k, too_few=True)
+    pseudonyms = [m.pseudonym for m in members]
     rows: dict[str, PersonMetric] = {}
     if window is not None:
-        found = repository.people_at(
-            session, org=org, period=period, window_start=window, pseudonyms=[m.pseudonym for m in members]
-        )
+        found = repository.people_at(session, org=org, period=period, window_start=window, pseudonyms=pseudonyms)
         rows = {r.pseudonym: r for r in found}
-    reference = _window_end(window, period) if window else (today or date.today())
-    since = reference - timedelta(days=NEW_HIRE_DAYS)
+    since = (end or today or date.today()) - timedelta(days=NEW_HIRE_DAYS)
+    overall = slice_health("whole team", pseudonyms, rows, k=k)
+    stale = latest is not None and latest.members != len(members)
+    ties = None if stale else latest
     return TeamHealth(
         team_id=team_id,
         team_name=name,
@@ -311,15 +382,17 @@ def team_health(
         k=k,
         too_few=False,
         members=len(members),
-        density=latest.density if latest else None,
-        ei_index=latest.ei_index if latest else None,
-        external_share=latest.external_share if latest else None,
-        no_strong_tie=latest.no_strong_tie if latest else None,
-        human_share=latest.human_share if latest else None,
-        after_hours_share=latest.after_hours_share if latest else None,
-        overall=slice_health("whole team", [m.pseudonym for m in members], rows, k=k),
+        density=_pct(ties.density) if ties else None,
+        ei_index=_pct(ties.ei_index) if ties else None,
+        external_share=_pct(ties.external_share) if ties else None,
+        no_strong_tie=overall.no_strong_tie,
+        no_strong_tie_few=overall.no_strong_tie_few,
+        human_share=overall.human_share,
+        after_hours_share=overall.after_hours_share,
+        stale=stale,
+        overall=overall,
         slices=_slices(members, rows, k=k, since=since),
-        trend=_trend(series, k),
+        trend=_trend(series, k, stale_window=window if stale else None),
     )
 
 

@@ -1,6 +1,8 @@
 """Team health: aggregates only, for the team's managers (up the line) and people-admins/admins.
 
-Every view is written to the audit log. A slice under k people reads "too few people to show".
+Every view is written to the audit log. A slice under k people reads "too few people to show"; a count of
+1..k-1 people ("members with no strong tie") reads "fewer than k"; tie-structure figures analysed with other
+members than the team has now read "re-run analyze".
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from teamweave.audit import service as audit
 from teamweave.errors import Forbidden
 from teamweave.network import service as network
 from teamweave.network.service import SliceHealth, TeamHealth
-from teamweave.privacy.thresholds import TOO_FEW_PEOPLE
+from teamweave.privacy.thresholds import TOO_FEW_PEOPLE, effective_k
 from teamweave.web.charts import Series, line_chart
 from teamweave.web.deps import DbSession, ManagerOrAdmin, get_settings
 from teamweave.web.rendering import render
@@ -31,7 +33,8 @@ SLICE_VALUES = (
     "human_share",
     "after_hours_share",
 )
-TEAM_VALUES = ("members", "density", "ei_index", "external_share", "no_strong_tie", "human_share", "after_hours_share")
+TEAM_VALUES = ("members", "human_share", "after_hours_share")
+TIE_VALUES = ("density", "ei_index", "external_share")
 
 
 def visible_team_ids(session: Session, *, org: str, user: User) -> set[int] | None:
@@ -70,7 +73,8 @@ def team_list(
     org = get_settings(request).org
     visible = visible_team_ids(session, org=org, user=user)
     teams = [t for t in network.team_summaries(session, org=org) if visible is None or t.team_id in visible]
-    return render(request, "teams.html", title="Team health", teams=teams, k=get_settings(request).min_group_size)
+    k = effective_k(get_settings(request).min_group_size)
+    return render(request, "teams.html", title="Team health", teams=teams, k=k)
 
 
 def _trend_charts(health: TeamHealth) -> list[Any]:
@@ -105,13 +109,39 @@ def team_page(
 ) -> Response:
     health = _allowed_health(request, team_id, period, user, session)
     charts = [] if health.too_few else _trend_charts(health)
-    return render(request, "team.html", title=f"Team health: {health.team_name}", health=health, charts=charts)
+    return render(
+        request,
+        "team.html",
+        title=f"Team health: {health.team_name}",
+        health=health,
+        charts=charts,
+        fewer_than=network.fewer_than(health.k),
+    )
 
 
-def _slice_json(s: SliceHealth) -> dict[str, Any]:
+def _slice_json(s: SliceHealth, k: int) -> dict[str, Any]:
     if s.too_few:
         return {"label": s.label, "too_few": True, "message": TOO_FEW_PEOPLE}
-    return {"label": s.label, "too_few": False, **{name: getattr(s, name) for name in SLICE_VALUES}}
+    values = {name: getattr(s, name) for name in SLICE_VALUES}
+    if s.no_strong_tie_few:
+        values["no_strong_tie_share"] = network.fewer_than(k)
+    return {"label": s.label, "too_few": False, **values}
+
+
+def _point_json(p: network.TeamPoint) -> dict[str, Any]:
+    day = p.window_start.isoformat()
+    if p.too_few:
+        return {"window_start": day, "too_few": True, "message": TOO_FEW_PEOPLE}
+    if p.stale:
+        return {"window_start": day, "too_few": False, "stale": True, "message": network.RERUN_ANALYSIS}
+    values = ("density", "external_share", "human_share", "after_hours_share")
+    return {"window_start": day, "too_few": False, "stale": False, **{name: getattr(p, name) for name in values}}
+
+
+def _tie_json(health: TeamHealth) -> dict[str, Any]:
+    if health.stale:
+        return {"stale": True, "stale_message": network.RERUN_ANALYSIS}
+    return {"stale": False, **{name: getattr(health, name) for name in TIE_VALUES}}
 
 
 def health_json(health: TeamHealth) -> dict[str, Any]:
@@ -125,26 +155,15 @@ def health_json(health: TeamHealth) -> dict[str, Any]:
     }
     if health.too_few:
         return {**head, "too_few": True, "message": TOO_FEW_PEOPLE}
-    trend = [
-        {"window_start": p.window_start.isoformat(), "too_few": True, "message": TOO_FEW_PEOPLE}
-        if p.too_few
-        else {
-            "window_start": p.window_start.isoformat(),
-            "too_few": False,
-            "density": p.density,
-            "external_share": p.external_share,
-            "human_share": p.human_share,
-            "after_hours_share": p.after_hours_share,
-        }
-        for p in health.trend
-    ]
     return {
         **head,
         "too_few": False,
         **{name: getattr(health, name) for name in TEAM_VALUES},
-        "overall": _slice_json(health.overall) if health.overall else None,
-        "slices": [_slice_json(s) for s in health.slices],
-        "trend": trend,
+        **_tie_json(health),
+        "no_strong_tie": network.fewer_than(health.k) if health.no_strong_tie_few else health.no_strong_tie,
+        "overall": _slice_json(health.overall, health.k) if health.overall else None,
+        "slices": [_slice_json(s, health.k) for s in health.slices],
+        "trend": [_point_json(p) for p in health.trend],
     }
 
 
