@@ -111,18 +111,18 @@ def _secret(settings: Settings, attribute: str, filename: str) -> bytes:
     given: str | None = getattr(settings, attribute)
     if given:
         try:
-            key = bytes.fromhex(given)
+            given_key = bytes.fromhex(given)
         except ValueError as exc:
             raise ConfigurationError(
                 "must be hex", where=f"TEAMWEAVE_{attribute.upper()}", hint="e.g. openssl rand -hex 32"
             ) from exc
-        if len(key) < MIN_KEY_BYTES:
+        if len(given_key) < MIN_KEY_BYTES:
             raise ConfigurationError(
                 f"too short: at least {MIN_KEY_BYTES} bytes ({2 * MIN_KEY_BYTES} hex digits)",
                 where=f"TEAMWEAVE_{attribute.upper()}",
                 hint="e.g. openssl rand -hex 32",
             )
-        return key
+        return given_key
     path = settings.data_dir / "keys" / filename
     if path.exists():
         return bytes.fromhex(path.read_text().strip())

@@ -36,6 +36,7 @@ def _expected(seeded: SeededOrg) -> dict[str, dict[str, int]]:
         ("/api/org", (401, 403, 200, 200, 200, 200)),
         ("/imports", (302, 403, 403, 200, 200, 403)),
         ("/audit", (302, 403, 403, 403, 200, 403)),
+        ("/tone", (302, 200, 200, 200, 200, 200)),
         ("/no-such-page", (404, 404, 404, 404, 404, 404)),
     ]
     return {path: dict(zip(ROLES, codes, strict=True)) for path, codes in table}
@@ -69,6 +70,7 @@ def test_the_route_table_covers_every_get_route() -> None:
         "/api/org",
         "/imports",
         "/audit",
+        "/tone",
     }
     assert app_paths == walked
 

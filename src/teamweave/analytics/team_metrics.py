@@ -16,7 +16,6 @@ from teamweave.analytics.shares import column, share, to_arrow
 from teamweave.analytics.silos import ei_index
 from teamweave.analytics.ties import PEOPLE_SCHEMA, with_teams
 from teamweave.analytics.windows import next_window
-from teamweave.privacy.thresholds import effective_k
 
 TEAM_COLUMNS = (
     "window_start",
@@ -119,7 +118,7 @@ def team_metrics(
             }
         ),
     )
-    min_team = 0 if k is None else effective_k(k)
+    min_team = 0 if k is None else k
     sums = con.sql(load_query("team_sums"), params={"min_team": min_team}).to_arrow_table()
     members = column(sums, "members")
     internal = column(sums, "internal_ties")

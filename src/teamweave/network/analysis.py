@@ -24,7 +24,7 @@ from teamweave.imports import service as imports_service
 from teamweave.network import writer
 from teamweave.network.models import AnalysisRun
 from teamweave.people import service as people_service
-from teamweave.privacy.thresholds import passes
+from teamweave.privacy.thresholds import effective_k, passes
 from teamweave.progress import NullProgress, ProgressReporter
 from teamweave.store.events import EventStore
 
@@ -96,7 +96,7 @@ def _analyze_period(
     progress.advance()
     starts = persons.column("window_start").to_pylist()
     windows = windows_between(min(starts), max(starts), period=period) if starts else []
-    teams = team_metrics(con, ties, persons, people=people, windows=windows, period=period, k=k)
+    teams = team_metrics(con, ties, persons, people=people, windows=windows, period=period, k=effective_k(k))
     between, hidden = _visible_team_ties(team_ties(con, ties, people=people), teams, k=k)
     progress.advance()
     writer.replace_person_metrics(session, org=org, period=period, rows=persons)

@@ -14,10 +14,10 @@ from teamweave.config import Settings
 from teamweave.runtime import Runtime
 from teamweave.web.errors import install_error_handlers
 from teamweave.web.rendering import STATIC_DIR, make_templates
-from teamweave.web.routes import audit_log, auth, imports, me, org, teams
+from teamweave.web.routes import audit_log, auth, imports, me, org, teams, tone
 from teamweave.web.security import SecurityHeadersMiddleware, add_session_middleware, csrf_guard
 
-ROUTE_MODULES = (auth, me, teams, org, imports, audit_log)
+ROUTE_MODULES = (auth, me, teams, org, imports, audit_log, tone)
 
 
 def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI:

@@ -23,6 +23,7 @@ NAV: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("/org", "Organisation", frozenset({Role.MANAGER, Role.PEOPLE_ADMIN, Role.ADMIN, Role.PORTFOLIO_VIEWER})),
     ("/imports", "Imports", frozenset({Role.PEOPLE_ADMIN, Role.ADMIN})),
     ("/audit", "Audit log", frozenset({Role.ADMIN})),
+    ("/tone", "Tone coach", frozenset(Role)),
 )
 
 

@@ -1,0 +1,116 @@
+"""The warmth score: a small linear model over the politeness strategies, the bluntness markers and VADER.
+
+``predicted = INTERCEPT + sum(WEIGHTS[f] * x_f) ``, where ``x_f`` is 1 when feature ``f`` is present (0 otherwise)
+and ``x_sentiment`` is VADER's compound score in [-1, 1]. ``predicted`` estimates the Stanford Politeness
+Corpus' ``Normalized Score`` (a z-score of five human ratings); the warmth shown to people is
+``warmth = clip(50 + 20 * predicted, 0, 100)``: 50 is an average request, higher is warmer.
+
+How the weights were fitted (reproduce with ``python -m teamweave.tone.validation CSV --fit``): ridge regression
+(lambda = 1.0, intercept not penalised) of ``Normalized Score`` on the features of the 70% training split of the
+4,353 Wikipedia requests of the Stanford Politeness Corpus (Danescu-Niculescu-Mizil et al., ACL 2013), the split
+being a shuffle of the rows sorted by ``Id`` with ``random.Random(2013)``. The other 30% are used only to report
+(docs/validation.md). Weights are rounded to three decimals.
+"""
+
+from __future__ import annotations
+
+from teamweave.tone.features import Found
+
+FEATURES = (
+    "sentiment",
+    "gratitude",
+    "greeting",
+    "please",
+    "please_start",
+    "hedges",
+    "indirect_request",
+    "indicative_modal",
+    "apologising",
+    "first_person_plural",
+    "deference",
+    "indirect_btw",
+    "bare_imperative",
+    "deadline_without_context",
+    "no_greeting_or_thanks",
+    "all_caps",
+    "accusatory_you",
+    "passive_aggressive",
+    "direct_question",
+    "direct_start",
+    "factuality",
+    "repeated_punctuation",
+    "second_person_start",
+    "first_person_start",
+    "first_person",
+    "second_person",
+    "question",
+    "exclamation",
+    "offer_help",
+)
+"""The model's inputs, in order."""
+
+INTERCEPT = -0.501
+WEIGHTS: dict[str, float] = {
+    "sentiment": 0.37,
+    "gratitude": 0.605,
+    "greeting": 0.255,
+    "please": 0.055,
+    "please_start": -0.132,
+    "hedges": 0.096,
+    "indirect_request": 0.362,
+    "indicative_modal": 0.174,
+    "apologising": 0.421,
+    "first_person_plural": 0.074,
+    "deference": 0.473,
+    "indirect_btw": 0.176,
+    "bare_imperative": -0.087,
+    "deadline_without_context": -0.025,
+    "no_greeting_or_thanks": -0.183,
+    "all_caps": -0.077,
+    "accusatory_you": -0.563,
+    "passive_aggressive": -0.307,
+    "direct_question": -0.144,
+    "direct_start": -0.318,
+    "factuality": -0.287,
+    "repeated_punctuation": -0.639,
+    "second_person_start": -0.105,
+    "first_person_start": 0.126,
+    "first_person": 0.058,
+    "second_person": -0.012,
+    "question": 0.476,
+    "exclamation": 0.083,
+    "offer_help": 0.192,
+}
+
+POLITE_ABOVE = -0.05
+"""On the binary task, a predicted score above this is called polite (the best threshold on the training split)."""
+
+BLUNT_BELOW = 45.0
+"""A message whose warmth is below this reads as blunt."""
+
+
+def vector(found: Found, sentiment: float) -> list[float]:
+    """The model's inputs for one message, in the order of :data:`FEATURES`."""
+    return [sentiment] + [1.0 if found.counts[name] else 0.0 for name in FEATURES[1:]]
+
+
+def predicted_score(
+    values: list[float], *, weights: dict[str, float] | None = None, intercept: float | None = None
+) -> float:
+    """The estimated ``Normalized Score`` (a z-score of politeness) of a feature vector."""
+    chosen = WEIGHTS if weights is None else weights
+    total = INTERCEPT if intercept is None else intercept
+    for name, value in zip(FEATURES, values, strict=True):
+        total += chosen[name] * value
+    return total
+
+
+def warmth_of(predicted: float) -> float:
+    """The warmth shown to people: 0..100, 50 = an average request, higher is warmer.
+
+    Examples
+    --------
+    >>> warmth_of(0.0), warmth_of(1.0), warmth_of(-9.0)
+    (50.0, 70.0, 0.0)
+    """
+    return round(min(100.0, max(0.0, 50.0 + 20.0 * predicted)), 1)

@@ -1,0 +1,75 @@
+"""The coach on the issue's seed example and on typical workplace messages."""
+
+from __future__ import annotations
+
+import pytest
+
+from teamweave.errors import InputFormatError
+from teamweave.tone.service import MAX_CHARS, analyse, score
+
+SEED = "Can you get this done by Monday?"
+WARM_VERSION = "I hope your week is going well. Would it be possible to work on this by Monday?"
+
+
+def test_the_seed_example_reads_as_blunt() -> None:
+    report = analyse(SEED)
+    assert report.blunt
+    assert report.verdict == "blunt"
+    assert {m.label for m in report.markers} == {"deadline_without_context", "no_greeting_or_thanks"}
+    assert report.strategies == {}
+
+
+def test_the_warm_version_reads_warmer_than_the_seed_and_not_blunt() -> None:
+    warm = analyse(WARM_VERSION)
+    assert not warm.blunt
+    assert warm.warmth > analyse(SEED).warmth
+    assert {"greeting", "indirect_request"} <= set(warm.strategies)
+
+
+def test_the_seed_rewrite_is_at_least_as_warm_as_the_warm_version() -> None:
+    report = analyse(SEED)
+    assert report.rewrites
+    best = report.rewrites[0]
+    assert best.warmth >= score(WARM_VERSION)
+    assert "by Monday" in best.text
+    assert not analyse(best.text).blunt
+    assert all(r.warmth > report.warmth for r in report.rewrites)
+
+
+@pytest.mark.parametrize(
+    ("message", "marker"),
+    [
+        ("Send me the report by Friday.", "bare_imperative"),
+        ("PER MY LAST EMAIL, the report is due TODAY.", "all_caps"),
+        ("Per my last email, the report is due today.", "passive_aggressive"),
+        ("As I said, the release is blocked.", "passive_aggressive"),
+        ("You never update the ticket.", "accusatory_you"),
+        ("Why did you break the build again??", "repeated_punctuation"),
+    ],
+)
+def test_blunt_messages_are_flagged_with_the_span_that_makes_them_blunt(message: str, marker: str) -> None:
+    report = analyse(message)
+    assert report.blunt
+    assert marker in {m.label for m in report.markers}
+    span = next(m for m in report.markers if m.label == marker)
+    assert 0 <= span.start < span.end <= len(message)
+    assert span.hint
+
+
+def test_a_warm_message_is_warm_and_lists_its_strategies() -> None:
+    report = analyse("Hi Ana, thanks so much for your help yesterday! Could we maybe look at the plan together?")
+    assert report.verdict == "warm"
+    assert not report.blunt
+    assert {"greeting", "gratitude", "indirect_request", "hedges", "first_person_plural"} <= set(report.strategies)
+
+
+def test_as_dict_can_leave_out_everything_copied_from_the_text() -> None:
+    report = analyse(SEED).as_dict(spans=False, rewrites=False)
+    assert set(report) == {"warmth", "verdict", "blunt", "sentiment", "strategies", "markers"}
+    assert "Monday" not in repr(report)
+
+
+def test_empty_and_too_long_messages() -> None:
+    assert analyse("").warmth >= 0
+    with pytest.raises(InputFormatError, match="too long"):
+        analyse("a" * (MAX_CHARS + 1))
