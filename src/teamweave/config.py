@@ -66,6 +66,18 @@ class Settings(BaseSettings):
     )
     work_day_start: int = Field(8, ge=0, le=23, description="Hour a working day starts, in a person's own zone.")
     work_day_end: int = Field(19, ge=1, le=24, description="Hour a working day ends, in a person's own zone.")
+    tone_llm_url: str | None = Field(
+        None,
+        description="Base URL of an OpenAI-compatible chat API for the tone coach's rewriter, e.g. "
+        "http://127.0.0.1:8080/v1. Off when empty: the rule-based rewriter runs.",
+    )
+    tone_llm_model: str | None = Field(None, description="Model name the tone coach asks that API for.")
+    tone_llm_key: str | None = Field(None, description="API key for that endpoint (sent as a Bearer token).")
+    slack_signing_secret: str | None = Field(
+        None,
+        description="Signing secret of the Slack app whose message shortcut posts to /slack/tone. "
+        "Off when empty.",
+    )
 
     @field_validator("data_dir")
     @classmethod
@@ -162,6 +174,8 @@ def settings_markdown() -> str:
     for name, info in Settings.model_fields.items():
         default = info.default
         shown = "(generated)" if name in {"pseudonym_key", "session_secret"} else repr(default)
+        if default is None and name.startswith(("tone_", "slack_")):
+            shown = "(off)"
         if default is None and name == "database_url":
             shown = "SQLite file in the data dir"
         if isinstance(default, Path):

@@ -9,7 +9,7 @@ from teamweave.cli.context import out
 from teamweave.config import load_settings, settings_markdown
 
 config_app = typer.Typer(help="Inspect settings.", no_args_is_help=True)
-SECRET_FIELDS = {"pseudonym_key", "session_secret"}
+SECRET_FIELDS = {"pseudonym_key", "session_secret", "tone_llm_key", "slack_signing_secret"}
 
 
 @config_app.command("show")

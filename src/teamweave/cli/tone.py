@@ -17,6 +17,7 @@ from rich.text import Text
 
 from teamweave.cli.context import out
 from teamweave.errors import InputFormatError
+from teamweave.ingest.csv_limits import field_size_limit
 from teamweave.tone.llm_rewrite import Endpoint
 from teamweave.tone.service import ToneReport, analyse
 
@@ -35,8 +36,7 @@ LLM_KEY_OPTION = typer.Option(
 
 
 def _csv_messages(path: Path, column: str) -> Iterator[str]:
-    csv.field_size_limit(1 << 20)
-    with path.open(encoding="utf-8", newline="") as handle:
+    with path.open(encoding="utf-8", newline="") as handle, field_size_limit(1 << 20):
         reader = csv.DictReader(handle)
         if reader.fieldnames is None or column not in reader.fieldnames:
             raise InputFormatError("no such column", file=path.name, line=1, field=column)

@@ -24,6 +24,7 @@ from typing import IO, Final
 
 from teamweave.errors import InputFormatError
 from teamweave.ingest.context import ImportContext
+from teamweave.ingest.csv_limits import DEFAULT_FIELD_CHARS, field_size_limit
 from teamweave.ingest.identity import SourceIdentity
 from teamweave.ingest.records import KINDS, SOURCES, Interaction
 
@@ -186,7 +187,7 @@ class CsvEvents:
     def interactions(self, ctx: ImportContext) -> Iterator[Interaction]:
         """One event per good row; each bad row is quarantined with its line and column."""
         ctx.progress.start("Reading CSV events", total=self.path.stat().st_size)
-        with _open_text(self.path) as handle:
+        with _open_text(self.path) as handle, field_size_limit(DEFAULT_FIELD_CHARS):
             lines = _Lines(handle)
             next(lines, None)
             reader = csv.reader(lines)

@@ -12,12 +12,22 @@ from fastapi.staticfiles import StaticFiles
 from teamweave import __version__
 from teamweave.config import Settings
 from teamweave.runtime import Runtime
+from teamweave.tone.llm_rewrite import Endpoint
 from teamweave.web.errors import install_error_handlers
 from teamweave.web.rendering import STATIC_DIR, make_templates
 from teamweave.web.routes import audit_log, auth, imports, me, org, teams, tone
 from teamweave.web.security import SecurityHeadersMiddleware, add_session_middleware, csrf_guard
 
 ROUTE_MODULES = (auth, me, teams, org, imports, audit_log, tone)
+
+
+def _connect_tone(app: FastAPI, settings: Settings) -> None:
+    """The tone coach's optional parts: an LLM rewriter endpoint, and the Slack shortcut at /slack/tone."""
+    if settings.tone_llm_url:
+        endpoint = Endpoint(settings.tone_llm_url, settings.tone_llm_model or "", settings.tone_llm_key)
+        app.dependency_overrides[tone.llm_endpoint] = lambda: endpoint
+    if settings.slack_signing_secret:
+        app.mount("/slack", tone.create_slack_app(settings.slack_signing_secret))
 
 
 def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI:
@@ -38,6 +48,7 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
     for module in ROUTE_MODULES:
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    _connect_tone(app, settings)
     install_error_handlers(app)
     add_session_middleware(app, settings)
     app.add_middleware(SecurityHeadersMiddleware)
