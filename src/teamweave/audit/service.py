@@ -42,6 +42,28 @@ def record_view(
     return repository.add_entry(session, entry)
 
 
+OPERATOR_ROLE = "operator (command line)"
+
+
+def record_operator_action(
+    session: Session, *, org: str, action: str, subject_kind: str, subject_id: str | int
+) -> AuditEntry:
+    """Write one entry for something done from the command line (an export or an erasure of a person)."""
+    if subject_kind not in SUBJECT_KINDS:
+        raise ValueError(f"unknown subject kind {subject_kind!r}")
+    entry = AuditEntry(
+        ts=datetime.now(UTC),
+        org=org,
+        viewer_user_id=None,
+        viewer_role=OPERATOR_ROLE,
+        action=action,
+        subject_kind=subject_kind,
+        subject_id=str(subject_id),
+        path=None,
+    )
+    return repository.add_entry(session, entry)
+
+
 def entries(session: Session, *, org: str, limit: int = 200) -> list[AuditEntry]:
     """The latest ``limit`` entries of the org, newest first."""
     return repository.latest_entries(session, org=org, limit=limit)

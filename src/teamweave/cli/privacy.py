@@ -6,13 +6,23 @@ from pathlib import Path
 
 import orjson
 import typer
+from sqlalchemy.orm import Session
 
+from teamweave.audit.service import record_operator_action
 from teamweave.cli.context import err, open_runtime, out
+from teamweave.people.service import person_by_email
 from teamweave.privacy.consent import set_analytics_opt_out
 from teamweave.privacy.erasure import erase_person, export_person
 from teamweave.store.session import session_scope
 
 privacy_app = typer.Typer(help="A person's data rights: export, erase, opt out.", no_args_is_help=True)
+
+
+def _audit(session: Session, *, org: str, email: str, action: str) -> None:
+    """Record an operator's export or erasure under the person's id (ids are never reused; no e-mail kept)."""
+    person = person_by_email(session, org=org, email=email)
+    if person is not None:
+        record_operator_action(session, org=org, action=action, subject_kind="person", subject_id=person.id)
 
 
 @privacy_app.command("export")
@@ -23,6 +33,7 @@ def export(
     """Export everything held about one person as JSON."""
     with open_runtime() as runtime, session_scope(runtime.sessions) as session:
         data = export_person(session, org=runtime.settings.org, email=email, events=runtime.events)
+        _audit(session, org=runtime.settings.org, email=email, action="export_person")
     payload = orjson.dumps(data, option=orjson.OPT_INDENT_2)
     if output is None:
         typer.echo(payload.decode())
@@ -40,6 +51,7 @@ def erase(
     if not yes:
         typer.confirm(f"Erase everything held about {email}? This cannot be undone", abort=True)
     with open_runtime() as runtime, session_scope(runtime.sessions) as session:
+        _audit(session, org=runtime.settings.org, email=email, action="erase_person")
         result = erase_person(session, org=runtime.settings.org, email=email, events=runtime.events)
     out.print(
         f"erased {email}: {result.events_removed} events removed, {result.events_scrubbed} events no longer "

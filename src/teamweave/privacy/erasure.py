@@ -93,8 +93,8 @@ def export_person(session: Session, *, org: str, email: str, events: EventStore)
         ],
         "interactions_per_month": _event_summary(events, org=org, pseudonyms=pseudonyms),
         "views_of_your_data": [
-            {"ts": a.ts.isoformat(), "viewer_role": a.viewer_role, "action": a.action}
-            for a in repository.audit_views_of(session, org=org, person_id=person.id)
+            {"ts": a.ts.isoformat(), "viewer_role": a.viewer_role, "action": a.action, "of": a.subject_kind}
+            for a in repository.audit_views_of(session, org=org, person=person)
         ],
     }
 

@@ -54,9 +54,12 @@ def metrics_of(session: Session, *, org: str, pseudonym: str) -> list[PersonMetr
     return list(session.execute(stmt).scalars())
 
 
-def audit_views_of(session: Session, *, org: str, person_id: int) -> list[AuditEntry]:
+def audit_views_of(session: Session, *, org: str, person: Person) -> list[AuditEntry]:
+    """Entries about the person, and views of their team's aggregates (which covered them)."""
+    about_person = (AuditEntry.subject_kind == "person") & (AuditEntry.subject_id == str(person.id))
+    about_team = (AuditEntry.subject_kind == "team") & (AuditEntry.subject_id == str(person.team_id))
     stmt = select(AuditEntry).where(
-        AuditEntry.org == org, AuditEntry.subject_kind == "person", AuditEntry.subject_id == str(person_id)
+        AuditEntry.org == org, about_person | about_team if person.team_id is not None else about_person
     )
     return list(session.execute(stmt.order_by(AuditEntry.ts)).scalars())
 

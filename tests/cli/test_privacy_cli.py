@@ -1,0 +1,68 @@
+"""``teamweave privacy export|erase|opt-out``: a person's rights from the command line, audited."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from teamweave.audit.models import AuditEntry
+from teamweave.audit.service import OPERATOR_ROLE
+from teamweave.cli.main import app
+from teamweave.config import load_settings
+from teamweave.runtime import Runtime
+from teamweave.store.session import session_scope
+
+HR = "email,name,team,manager_email,site,timezone,start_date,birthday,birthday_opt_in\n" + "".join(
+    f"{n}@acme.test,{n.title()},Core,,Berlin,Europe/Berlin,2024-01-0{i + 1},,\n" for i, n in enumerate(["ana", "ben"])
+)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    for name in ("TEAMWEAVE_DATABASE_URL", "TEAMWEAVE_CONFIG", "TEAMWEAVE_ORG", "TEAMWEAVE_PSEUDONYM_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("TEAMWEAVE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("TEAMWEAVE_ENV", "test")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "hr.csv").write_text(HR)
+    result = CliRunner().invoke(app, ["people", "import", str(tmp_path / "hr.csv")])
+    assert result.exit_code == 0, result.output
+    return tmp_path / "data"
+
+
+def _audit() -> list[tuple[str | None, str, str]]:
+    runtime = Runtime(load_settings())
+    with session_scope(runtime.sessions) as session:
+        rows = session.execute(select(AuditEntry.viewer_role, AuditEntry.action, AuditEntry.subject_id)).all()
+    runtime.close()
+    return [(r.viewer_role, r.action, r.subject_id) for r in rows]
+
+
+def test_export_writes_json_and_is_audited_without_the_email(data_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "ana.json"
+    result = CliRunner().invoke(app, ["privacy", "export", "ana@acme.test", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(out.read_text())["person"]["name"] == "Ana"
+    [(role, action, subject)] = _audit()
+    assert (role, action) == (OPERATOR_ROLE, "export_person")
+    assert subject.isdigit()
+
+
+def test_erase_removes_the_person_and_is_audited(data_dir: Path) -> None:
+    result = CliRunner().invoke(app, ["privacy", "erase", "ben@acme.test", "--yes"])
+    assert result.exit_code == 0, result.output
+    assert "erased ben@acme.test" in result.output
+    again = CliRunner().invoke(app, ["privacy", "export", "ben@acme.test"])
+    assert again.exit_code != 0
+    assert [a for _, a, _ in _audit()] == ["erase_person"]
+
+
+def test_opt_out_and_back_in(data_dir: Path) -> None:
+    assert CliRunner().invoke(app, ["privacy", "opt-out", "ana@acme.test"]).exit_code == 0
+    exported = CliRunner().invoke(app, ["privacy", "export", "ana@acme.test"])
+    assert json.loads(exported.output)["person"]["analytics_opt_out"] is True
+    assert CliRunner().invoke(app, ["privacy", "opt-out", "ana@acme.test", "--undo"]).exit_code == 0
