@@ -14,6 +14,7 @@ from teamweave.config import Settings
 from teamweave.runtime import Runtime
 from teamweave.tone.llm_rewrite import Endpoint
 from teamweave.web.errors import install_error_handlers
+from teamweave.web.login_throttle import LoginThrottle
 from teamweave.web.rendering import STATIC_DIR, make_templates
 from teamweave.web.routes import audit_log, auth, imports, me, org, teams, tone
 from teamweave.web.security import SecurityHeadersMiddleware, add_session_middleware, csrf_guard
@@ -45,6 +46,7 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
     )
     app.state.runtime = runtime
     app.state.templates = make_templates()
+    app.state.login_throttle = LoginThrottle()
     for module in ROUTE_MODULES:
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

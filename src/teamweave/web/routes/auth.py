@@ -11,6 +11,7 @@ from teamweave.accounts import service as accounts
 from teamweave.accounts.models import Role, User
 from teamweave.errors import NotAuthenticated
 from teamweave.web.deps import DbSession, OptionalUser, get_settings
+from teamweave.web.login_throttle import LoginThrottle
 from teamweave.web.rendering import remember_viewer, render
 from teamweave.web.security import end_session, start_session
 
@@ -54,10 +55,26 @@ def login(
     next: Annotated[str, Form()] = "",
 ) -> Response:
     org = get_settings(request).org
+    throttle: LoginThrottle = request.app.state.login_throttle
+    keys = (f"user:{username.strip().lower()}", f"addr:{request.client.host if request.client else '?'}")
+    wait = throttle.retry_after(*keys)
+    if wait:
+        response = render(
+            request,
+            "login.html",
+            status=429,
+            title="Log in",
+            next=safe_next(next) or "",
+            error=f"too many failed logins; try again in {wait // 60 + 1} minutes",
+        )
+        response.headers["Retry-After"] = str(wait)
+        return response
     try:
         user = accounts.authenticate(session, org=org, username=username, password=password)
     except NotAuthenticated as exc:
+        throttle.failed(*keys)
         return render(request, "login.html", status=401, title="Log in", next=safe_next(next) or "", error=exc.message)
+    throttle.succeeded(keys[0])
     start_session(request, user_id=user.id, org=org, token=accounts.session_token(user))
     remember_viewer(request, user)
     return RedirectResponse(safe_next(next) or natural_page(user), status_code=303)

@@ -74,6 +74,15 @@ def team_list(
     visible = visible_team_ids(session, org=org, user=user)
     teams = [t for t in network.team_summaries(session, org=org) if visible is None or t.team_id in visible]
     k = effective_k(get_settings(request).min_group_size)
+    audit.record_view(
+        session,
+        org=org,
+        viewer=user,
+        action="view_team_list",
+        subject_kind="org",
+        subject_id=org,
+        path=str(request.url.path),
+    )
     return render(request, "teams.html", title="Team health", teams=teams, k=k)
 
 
