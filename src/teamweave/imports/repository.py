@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from collections.abc import Collection
+
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from teamweave.imports.models import Identity, ImportRun
@@ -59,5 +61,30 @@ def unresolved_identities(session: Session, *, org: str) -> list[Identity]:
         select(Identity)
         .where(Identity.org == org, Identity.person_id.is_(None))
         .order_by(Identity.is_bot, Identity.source, Identity.label, Identity.id)
+    )
+    return list(session.execute(stmt).scalars())
+
+
+def identities(session: Session, *, org: str, unresolved_only: bool) -> list[Identity]:
+    """Every identity of the org (or only those not resolved to a person): people first, then bots."""
+    stmt = select(Identity).where(Identity.org == org)
+    if unresolved_only:
+        stmt = stmt.where(Identity.person_id.is_(None))
+    stmt = stmt.order_by(Identity.is_bot, Identity.source, Identity.label, Identity.id)
+    return list(session.execute(stmt).scalars())
+
+
+def identities_matching(
+    session: Session, *, org: str, sources: Collection[str], pseudonyms: Collection[str], label: str
+) -> list[Identity]:
+    """Identities of ``sources`` with one of ``pseudonyms`` or with ``label`` (case-insensitive)."""
+    stmt = (
+        select(Identity)
+        .where(
+            Identity.org == org,
+            Identity.source.in_(sorted(sources)),
+            or_(Identity.pseudonym.in_(sorted(pseudonyms)), func.lower(Identity.label) == label.lower()),
+        )
+        .order_by(Identity.id)
     )
     return list(session.execute(stmt).scalars())

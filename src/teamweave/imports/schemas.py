@@ -66,3 +66,18 @@ class IdentityView(BaseModel):
     label: str
     person_id: int | None
     is_bot: bool
+
+
+class AliasResult(BaseModel):
+    """What applying an alias file did (docs/connectors.md, "Resolving identities").
+
+    ``resolved`` counts identities newly resolved (or moved to another person), ``unchanged`` those already
+    resolved to the row's person (applying a file twice resolves nothing the second time). ``errors`` are
+    located messages (file, line, field) of rows that were skipped; the other rows were applied.
+    """
+
+    file: str
+    rows: int = 0
+    resolved: int = 0
+    unchanged: int = 0
+    errors: list[str] = Field(default_factory=list)
