@@ -37,6 +37,12 @@ def _expected(seeded: SeededOrg) -> dict[str, dict[str, int]]:
         ("/imports", (302, 403, 403, 200, 200, 403)),
         ("/audit", (302, 403, 403, 403, 200, 403)),
         ("/tone", (302, 200, 200, 200, 200, 200)),
+        ("/checkins", (302, 200, 200, 200, 404, 404)),
+        ("/checkins/reports", (302, 403, 200, 200, 404, 403)),
+        (f"/checkins/reports/{alice}", (302, 403, 200, 403, 403, 403)),
+        (f"/checkins/reports/{seeded.people['quinn']}", (302, 403, 403, 403, 403, 403)),
+        ("/checkins/reports/999999", (302, 403, 404, 404, 404, 403)),
+        ("/checkins/teams", (302, 403, 200, 200, 200, 403)),
         ("/no-such-page", (404, 404, 404, 404, 404, 404)),
     ]
     return {path: dict(zip(ROLES, codes, strict=True)) for path, codes in table}
@@ -71,6 +77,10 @@ def test_the_route_table_covers_every_get_route() -> None:
         "/imports",
         "/audit",
         "/tone",
+        "/checkins",
+        "/checkins/reports",
+        "/checkins/reports/{person_id}",
+        "/checkins/teams",
     }
     assert app_paths == walked
 

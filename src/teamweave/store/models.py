@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from teamweave.accounts import models as accounts_models
 from teamweave.audit import models as audit_models
+from teamweave.checkins import models as checkins_models
 from teamweave.imports import models as imports_models
 from teamweave.network import models as network_models
 from teamweave.people import models as people_models
 from teamweave.store.base import Base
 
-ALL_MODEL_MODULES = (people_models, accounts_models, imports_models, network_models, audit_models)
+ALL_MODEL_MODULES = (
+    people_models,
+    accounts_models,
+    imports_models,
+    network_models,
+    audit_models,
+    checkins_models,
+)
 
 metadata = Base.metadata

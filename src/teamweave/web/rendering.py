@@ -24,6 +24,9 @@ NAV: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("/imports", "Imports", frozenset({Role.PEOPLE_ADMIN, Role.ADMIN})),
     ("/audit", "Audit log", frozenset({Role.ADMIN})),
     ("/tone", "Tone coach", frozenset(Role)),
+    ("/checkins", "My check-in", frozenset({Role.MEMBER, Role.MANAGER, Role.PEOPLE_ADMIN, Role.ADMIN})),
+    ("/checkins/reports", "My reports", frozenset({Role.MANAGER})),
+    ("/checkins/teams", "Team wellbeing", frozenset({Role.MANAGER, Role.PEOPLE_ADMIN, Role.ADMIN})),
 )
 
 
@@ -61,16 +64,31 @@ def make_templates() -> Jinja2Templates:
     env.trim_blocks = True
     env.lstrip_blocks = True
     env.filters.update(percent=percent, number=number, signed=signed, when=when, count=count)
-    env.globals.update(TOO_FEW_PEOPLE=TOO_FEW_PEOPLE, CSRF_FIELD=CSRF_FIELD)
+    env.globals.update(TOO_FEW_PEOPLE=TOO_FEW_PEOPLE, CSRF_FIELD=CSRF_FIELD, active_href=active_href)
     return templates
+
+
+def active_href(path: str, links: list[tuple[str, str]]) -> str | None:
+    """The navigation link a page belongs to: the longest link that is the path or a folder above it.
+
+    >>> active_href("/checkins/reports/7", [("/checkins", "a"), ("/checkins/reports", "b")])
+    '/checkins/reports'
+    >>> active_href("/teams", [("/team", "x")]) is None
+    True
+    """
+    matches = [href for href, _ in links if path == href or path.startswith(href.rstrip("/") + "/")]
+    return max(matches, key=len) if matches else None
+
+
+PERSONAL_PAGES = frozenset({"/me", "/checkins", "/checkins/reports"})
 
 
 def nav_for(user: User | None) -> list[tuple[str, str]]:
     if user is None:
         return []
     links = [(href, label) for href, label, roles in NAV if user.role in roles]
-    if user.person_id is None:
-        links = [(h, label) for h, label in links if h != "/me"]
+    if user.person_id is None:  # pages about one's own person need a linked person
+        links = [(h, label) for h, label in links if h not in PERSONAL_PAGES]
     return links
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 20:05:27.437953
+Create Date: 2026-11-23 20:35:35.151782
 """
 
 from __future__ import annotations
@@ -190,6 +190,91 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_people_team_id"), ["team_id"], unique=False)
 
     op.create_table(
+        "checkin_one_on_ones",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("org", sa.String(length=64), nullable=False),
+        sa.Column("manager_id", sa.Integer(), nullable=False),
+        sa.Column("report_id", sa.Integer(), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("source", sa.String(length=16), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["manager_id"], ["people.id"], name=op.f("fk_checkin_one_on_ones_manager_id_people"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["report_id"], ["people.id"], name=op.f("fk_checkin_one_on_ones_report_id_people"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_checkin_one_on_ones")),
+        sa.UniqueConstraint(
+            "org",
+            "manager_id",
+            "report_id",
+            "day",
+            "source",
+            name=op.f("uq_checkin_one_on_ones_org_manager_id_report_id_day_source"),
+        ),
+    )
+    with op.batch_alter_table("checkin_one_on_ones", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_checkin_one_on_ones_manager_id"), ["manager_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_checkin_one_on_ones_org"), ["org"], unique=False)
+        batch_op.create_index(batch_op.f("ix_checkin_one_on_ones_report_id"), ["report_id"], unique=False)
+
+    op.create_table(
+        "checkin_pairs",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("org", sa.String(length=64), nullable=False),
+        sa.Column("manager_id", sa.Integer(), nullable=False),
+        sa.Column("report_id", sa.Integer(), nullable=False),
+        sa.Column("every_days", sa.Integer(), nullable=False),
+        sa.CheckConstraint("every_days BETWEEN 1 AND 366", name=op.f("ck_checkin_pairs_every_days_range")),
+        sa.ForeignKeyConstraint(
+            ["manager_id"], ["people.id"], name=op.f("fk_checkin_pairs_manager_id_people"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["report_id"], ["people.id"], name=op.f("fk_checkin_pairs_report_id_people"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_checkin_pairs")),
+        sa.UniqueConstraint("org", "manager_id", "report_id", name=op.f("uq_checkin_pairs_org_manager_id_report_id")),
+    )
+    with op.batch_alter_table("checkin_pairs", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_checkin_pairs_manager_id"), ["manager_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_checkin_pairs_org"), ["org"], unique=False)
+        batch_op.create_index(batch_op.f("ix_checkin_pairs_report_id"), ["report_id"], unique=False)
+
+    op.create_table(
+        "checkin_responses",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("org", sa.String(length=64), nullable=False),
+        sa.Column("report_id", sa.Integer(), nullable=False),
+        sa.Column("manager_id", sa.Integer(), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("who5_1", sa.SmallInteger(), nullable=False),
+        sa.Column("who5_2", sa.SmallInteger(), nullable=False),
+        sa.Column("who5_3", sa.SmallInteger(), nullable=False),
+        sa.Column("who5_4", sa.SmallInteger(), nullable=False),
+        sa.Column("who5_5", sa.SmallInteger(), nullable=False),
+        sa.Column("how_are_you", sa.Text(), nullable=False),
+        sa.Column("connection", sa.Text(), nullable=False),
+        sa.CheckConstraint("who5_1 BETWEEN 0 AND 5", name=op.f("ck_checkin_responses_who5_1_range")),
+        sa.CheckConstraint("who5_2 BETWEEN 0 AND 5", name=op.f("ck_checkin_responses_who5_2_range")),
+        sa.CheckConstraint("who5_3 BETWEEN 0 AND 5", name=op.f("ck_checkin_responses_who5_3_range")),
+        sa.CheckConstraint("who5_4 BETWEEN 0 AND 5", name=op.f("ck_checkin_responses_who5_4_range")),
+        sa.CheckConstraint("who5_5 BETWEEN 0 AND 5", name=op.f("ck_checkin_responses_who5_5_range")),
+        sa.ForeignKeyConstraint(
+            ["manager_id"], ["people.id"], name=op.f("fk_checkin_responses_manager_id_people"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["report_id"], ["people.id"], name=op.f("fk_checkin_responses_report_id_people"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_checkin_responses")),
+    )
+    with op.batch_alter_table("checkin_responses", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_checkin_responses_day"), ["day"], unique=False)
+        batch_op.create_index(batch_op.f("ix_checkin_responses_manager_id"), ["manager_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_checkin_responses_org"), ["org"], unique=False)
+        batch_op.create_index(batch_op.f("ix_checkin_responses_report_id"), ["report_id"], unique=False)
+
+    op.create_table(
         "identities",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("org", sa.String(length=64), nullable=False),
@@ -251,6 +336,25 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_identities_org"))
 
     op.drop_table("identities")
+    with op.batch_alter_table("checkin_responses", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_checkin_responses_report_id"))
+        batch_op.drop_index(batch_op.f("ix_checkin_responses_org"))
+        batch_op.drop_index(batch_op.f("ix_checkin_responses_manager_id"))
+        batch_op.drop_index(batch_op.f("ix_checkin_responses_day"))
+
+    op.drop_table("checkin_responses")
+    with op.batch_alter_table("checkin_pairs", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_checkin_pairs_report_id"))
+        batch_op.drop_index(batch_op.f("ix_checkin_pairs_org"))
+        batch_op.drop_index(batch_op.f("ix_checkin_pairs_manager_id"))
+
+    op.drop_table("checkin_pairs")
+    with op.batch_alter_table("checkin_one_on_ones", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_checkin_one_on_ones_report_id"))
+        batch_op.drop_index(batch_op.f("ix_checkin_one_on_ones_org"))
+        batch_op.drop_index(batch_op.f("ix_checkin_one_on_ones_manager_id"))
+
+    op.drop_table("checkin_one_on_ones")
     with op.batch_alter_table("people", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_people_team_id"))
         batch_op.drop_index(batch_op.f("ix_people_pseudonym"))

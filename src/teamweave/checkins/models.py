@@ -1,0 +1,78 @@
+"""Tables of the check-ins capability.
+
+A check-in's answers belong to the manager–report pair: the report sees them all, the manager sees the pair's
+answers for their own current reports, everyone else only k-guarded team aggregates (see ``service``).
+Rows go with the person: every foreign key to ``people`` cascades on delete, so an erasure removes them.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from teamweave.store.base import Base
+
+DEFAULT_CADENCE_DAYS = 14
+
+
+class CheckinPair(Base):
+    """A manager–report pair's cadence; a pair without a row has the default of 14 days."""
+
+    __tablename__ = "checkin_pairs"
+    __table_args__ = (
+        UniqueConstraint("org", "manager_id", "report_id"),
+        CheckConstraint("every_days BETWEEN 1 AND 366", name="every_days_range"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    org: Mapped[str] = mapped_column(String(64), index=True)
+    manager_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    every_days: Mapped[int] = mapped_column(Integer, default=DEFAULT_CADENCE_DAYS)
+
+
+class CheckinResponse(Base):
+    """One filled check-in form: the five WHO-5 answers (0-5) and two free answers private to the pair."""
+
+    __tablename__ = "checkin_responses"
+    __table_args__ = tuple(CheckConstraint(f"who5_{n} BETWEEN 0 AND 5", name=f"who5_{n}_range") for n in range(1, 6))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    org: Mapped[str] = mapped_column(String(64), index=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    manager_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    who5_1: Mapped[int] = mapped_column(SmallInteger, doc="I have felt cheerful and in good spirits.")
+    who5_2: Mapped[int] = mapped_column(SmallInteger, doc="I have felt calm and relaxed.")
+    who5_3: Mapped[int] = mapped_column(SmallInteger, doc="I have felt active and vigorous.")
+    who5_4: Mapped[int] = mapped_column(SmallInteger, doc="I woke up feeling fresh and rested.")
+    who5_5: Mapped[int] = mapped_column(SmallInteger, doc="My daily life has been filled with things that interest me.")
+    how_are_you: Mapped[str] = mapped_column(Text, default="", doc="'How are you, really?' Private to the pair.")
+    connection: Mapped[str] = mapped_column(Text, default="", doc="Who they felt most connected to. Private.")
+
+
+class HeldOneOnOne(Base):
+    """A 1:1 the pair held, logged by hand (``source`` 'manual'; calendar detection is a later increment)."""
+
+    __tablename__ = "checkin_one_on_ones"
+    __table_args__ = (UniqueConstraint("org", "manager_id", "report_id", "day", "source"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    org: Mapped[str] = mapped_column(String(64), index=True)
+    manager_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    day: Mapped[date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(16), default="manual")

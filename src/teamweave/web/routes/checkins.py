@@ -1,0 +1,152 @@
+"""1:1 wellbeing check-ins on the web (not performance reviews).
+
+* ``/checkins``: a person's own check-in form (WHO-5, "how are you, really?", a connection question) and their
+  own trend; only they see it. ``POST /checkins`` saves and redirects.
+* ``/checkins/reports``: a manager's own direct reports: last check-in, WHO-5 trend, flags, overdue 1:1s;
+  ``/checkins/reports/{id}``: one own report with the pair's private answers; buttons to log a held 1:1 and to
+  set the pair's cadence. Any other person's report answers 403. Every view is audited.
+* ``/checkins/teams``: WHO-5 team aggregates over >= k people, for managers, people-admins and admins.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from markupsafe import Markup
+
+from teamweave.checkins import service as checkins
+from teamweave.checkins.schemas import CONNECTION, HOW_ARE_YOU, WHO5_ANSWERS, WHO5_ITEMS, WHO5_STEM, CheckinView
+from teamweave.errors import NotFound
+from teamweave.people import service as people
+from teamweave.web.charts import Series, line_chart
+from teamweave.web.deps import CurrentUser, DbSession, ManagerOrAdmin, get_settings
+from teamweave.web.rendering import render
+
+router = APIRouter()
+
+Answer = Annotated[int, Form(ge=0, le=5)]
+FreeText = Annotated[str, Form(max_length=checkins.MAX_TEXT)]
+
+
+def today() -> date:
+    return datetime.now(UTC).date()
+
+
+def trend_chart(views: list[CheckinView], title: str) -> Markup:
+    """The WHO-5 score (0-100) of each check-in as a small server-side SVG line."""
+    return line_chart([Series("WHO-5 (0–100)", [(v.day, float(v.who5.score)) for v in views])], title=title)
+
+
+@router.get("/checkins")
+def checkin_form(request: Request, user: CurrentUser, session: DbSession, saved: int = 0) -> Response:
+    org = get_settings(request).org
+    if user.person_id is None:
+        raise NotFound("your login is not linked to a person, so there is no check-in form")
+    views = checkins.my_checkins(session, org=org, viewer=user)
+    return render(
+        request,
+        "checkins_form.html",
+        title="My check-in",
+        manager=checkins.checkin_manager(session, org=org, viewer=user),
+        stem=WHO5_STEM,
+        items=list(enumerate(WHO5_ITEMS, start=1)),
+        answers=WHO5_ANSWERS,
+        how_are_you=HOW_ARE_YOU,
+        connection=CONNECTION,
+        views=list(reversed(views)),
+        chart=trend_chart(views, "My WHO-5 over time") if views else None,
+        saved=bool(saved),
+    )
+
+
+@router.post("/checkins")
+def submit_checkin(
+    request: Request,
+    user: CurrentUser,
+    session: DbSession,
+    who5_1: Answer,
+    who5_2: Answer,
+    who5_3: Answer,
+    who5_4: Answer,
+    who5_5: Answer,
+    how_are_you: FreeText = "",
+    connection: FreeText = "",
+) -> Response:
+    checkins.submit_checkin(
+        session,
+        org=get_settings(request).org,
+        viewer=user,
+        answers=[who5_1, who5_2, who5_3, who5_4, who5_5],
+        how_are_you=how_are_you,
+        connection=connection,
+        day=today(),
+    )
+    return RedirectResponse("/checkins?saved=1", status_code=303)
+
+
+@router.get("/checkins/reports")
+def my_reports(request: Request, user: ManagerOrAdmin, session: DbSession) -> Response:
+    if user.person_id is None:
+        raise NotFound("your login is not linked to a person, so you have no direct reports")
+    statuses = checkins.reports_overview(
+        session, org=get_settings(request).org, viewer=user, today=today(), path=request.url.path
+    )
+    charts = {s.report_id: trend_chart(s.checkins, f"WHO-5 of {s.report_name}") for s in statuses if s.checkins}
+    return render(request, "checkins_reports.html", title="My reports' check-ins", statuses=statuses, charts=charts)
+
+
+@router.get("/checkins/reports/{person_id}")
+def one_report(person_id: int, request: Request, user: ManagerOrAdmin, session: DbSession) -> Response:
+    status = checkins.report_status(
+        session, org=get_settings(request).org, viewer=user, report_id=person_id, today=today(), path=request.url.path
+    )
+    return render(
+        request,
+        "checkins_report.html",
+        title=f"Check-ins with {status.report_name}",
+        pair=status,
+        views=list(reversed(status.checkins)),
+        chart=trend_chart(status.checkins, f"WHO-5 of {status.report_name}") if status.checkins else None,
+        how_are_you=HOW_ARE_YOU,
+        connection=CONNECTION,
+    )
+
+
+@router.post("/checkins/reports/{person_id}/held")
+def log_held(person_id: int, request: Request, user: ManagerOrAdmin, session: DbSession) -> Response:
+    checkins.log_one_on_one(session, org=get_settings(request).org, viewer=user, report_id=person_id, day=today())
+    return RedirectResponse(f"/checkins/reports/{person_id}", status_code=303)
+
+
+@router.post("/checkins/reports/{person_id}/cadence")
+def set_cadence(
+    person_id: int,
+    request: Request,
+    user: ManagerOrAdmin,
+    session: DbSession,
+    every_days: Annotated[int, Form(ge=1, le=checkins.MAX_CADENCE_DAYS)],
+) -> Response:
+    checkins.set_cadence(
+        session, org=get_settings(request).org, viewer=user, report_id=person_id, every_days=every_days
+    )
+    return RedirectResponse(f"/checkins/reports/{person_id}", status_code=303)
+
+
+@router.get("/checkins/teams")
+def team_aggregates(request: Request, user: ManagerOrAdmin, session: DbSession) -> Response:
+    settings = get_settings(request)
+    rows = [
+        checkins.team_wellbeing(
+            session,
+            org=settings.org,
+            viewer=user,
+            team_id=team.team_id,
+            k=settings.min_group_size,
+            path=request.url.path,
+        )
+        for team in people.teams(session, org=settings.org)
+    ]
+    return render(request, "checkins_teams.html", title="Team wellbeing", rows=rows)

@@ -1,0 +1,42 @@
+"""Check-in rows go with the person: erasing either side of a pair removes the pair's rows (FK cascade)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from tests.checkins.conftest import user
+from tests.web.seeding import SeededOrg
+
+from teamweave.checkins import service
+from teamweave.checkins.models import CheckinPair, CheckinResponse, HeldOneOnOne
+from teamweave.privacy.erasure import erase_person
+from teamweave.store.events import EventStore
+
+DAY = date(2026, 11, 2)
+
+
+def _counts(session: Session) -> list[int]:
+    return [
+        int(session.execute(select(func.count()).select_from(table)).scalar_one())
+        for table in (CheckinResponse, HeldOneOnOne, CheckinPair)
+    ]
+
+
+@pytest.mark.parametrize("erased", ["alice", "mia"])
+def test_erasing_a_person_removes_their_checkins(
+    session: Session, seeded: SeededOrg, tmp_path: Path, erased: str
+) -> None:
+    alice, mia = user(session, seeded, "alice"), user(session, seeded, "mia")
+    service.submit_checkin(session, org="default", viewer=alice, answers=[3, 3, 3, 3, 3], how_are_you="ok", day=DAY)
+    service.log_one_on_one(session, org="default", viewer=mia, report_id=seeded.people["alice"], day=DAY)
+    service.set_cadence(session, org="default", viewer=mia, report_id=seeded.people["alice"], every_days=7)
+    session.commit()
+    assert _counts(session) == [1, 1, 1]
+    erase_person(session, org="default", email=f"{erased}@example.org", events=EventStore(tmp_path / "events"))
+    session.commit()
+    session.expire_all()
+    assert _counts(session) == [0, 0, 0]
