@@ -75,8 +75,7 @@ class Settings(BaseSettings):
     tone_llm_key: str | None = Field(None, description="API key for that endpoint (sent as a Bearer token).")
     slack_signing_secret: str | None = Field(
         None,
-        description="Signing secret of the Slack app whose message shortcut posts to /slack/tone. "
-        "Off when empty.",
+        description="Signing secret of the Slack app whose message shortcut posts to /slack/tone. Off when empty.",
     )
 
     @field_validator("data_dir")
