@@ -30,13 +30,8 @@ def app() -> typer.Typer:
 
 
 @pytest.fixture
-def ids(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+def ids(data_dir: Path) -> dict[str, int]:
     """A fresh instance with ana and ben in the directory, an unresolved Slack user and a bot; their ids."""
-    for name in ("TEAMWEAVE_DATABASE_URL", "TEAMWEAVE_CONFIG", "TEAMWEAVE_ORG", "TEAMWEAVE_PSEUDONYM_KEY"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("TEAMWEAVE_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("TEAMWEAVE_ENV", "test")
-    monkeypatch.chdir(tmp_path)
     runtime = Runtime(load_settings())
     try:
         runtime.migrate()

@@ -7,7 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from teamweave.cli.main import app
@@ -17,16 +16,6 @@ from teamweave.runtime import Runtime
 from teamweave.store.session import session_scope
 
 SLACK = "slack-export-viewer-testarchive"
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for name in ("TEAMWEAVE_DATABASE_URL", "TEAMWEAVE_CONFIG", "TEAMWEAVE_ORG", "TEAMWEAVE_PSEUDONYM_KEY"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("TEAMWEAVE_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("TEAMWEAVE_ENV", "test")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path / "data"
 
 
 def _number(output: str, label: str) -> int:

@@ -22,12 +22,8 @@ HR = "email,name,team,manager_email,site,timezone,start_date,birthday,birthday_o
 
 
 @pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for name in ("TEAMWEAVE_DATABASE_URL", "TEAMWEAVE_CONFIG", "TEAMWEAVE_ORG", "TEAMWEAVE_PSEUDONYM_KEY"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("TEAMWEAVE_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("TEAMWEAVE_ENV", "test")
-    monkeypatch.chdir(tmp_path)
+def people(data_dir: Path, tmp_path: Path) -> Path:
+    """ana and ben in the directory."""
     (tmp_path / "hr.csv").write_text(HR)
     result = CliRunner().invoke(app, ["people", "import", str(tmp_path / "hr.csv")])
     assert result.exit_code == 0, result.output
@@ -42,7 +38,7 @@ def _audit() -> list[tuple[str | None, str, str]]:
     return [(r.viewer_role, r.action, r.subject_id) for r in rows]
 
 
-def test_export_writes_json_and_is_audited_without_the_email(data_dir: Path, tmp_path: Path) -> None:
+def test_export_writes_json_and_is_audited_without_the_email(people: Path, tmp_path: Path) -> None:
     out = tmp_path / "ana.json"
     result = CliRunner().invoke(app, ["privacy", "export", "ana@acme.test", "-o", str(out)])
     assert result.exit_code == 0, result.output
@@ -52,7 +48,7 @@ def test_export_writes_json_and_is_audited_without_the_email(data_dir: Path, tmp
     assert subject.isdigit()
 
 
-def test_erase_removes_the_person_and_is_audited(data_dir: Path) -> None:
+def test_erase_removes_the_person_and_is_audited(people: Path) -> None:
     result = CliRunner().invoke(app, ["privacy", "erase", "ben@acme.test", "--yes"])
     assert result.exit_code == 0, result.output
     assert "erased ben@acme.test" in result.output
@@ -61,7 +57,7 @@ def test_erase_removes_the_person_and_is_audited(data_dir: Path) -> None:
     assert [a for _, a, _ in _audit()] == ["erase_person"]
 
 
-def test_opt_out_and_back_in(data_dir: Path) -> None:
+def test_opt_out_and_back_in(people: Path) -> None:
     assert CliRunner().invoke(app, ["privacy", "opt-out", "ana@acme.test"]).exit_code == 0
     exported = CliRunner().invoke(app, ["privacy", "export", "ana@acme.test"])
     assert json.loads(exported.output)["person"]["analytics_opt_out"] is True

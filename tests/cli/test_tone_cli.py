@@ -33,17 +33,6 @@ def app() -> typer.Typer:
     return root
 
 
-@pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for name in ("TEAMWEAVE_DATABASE_URL", "TEAMWEAVE_CONFIG", "TEAMWEAVE_ORG", "TEAMWEAVE_PSEUDONYM_KEY"):
-        monkeypatch.delenv(name, raising=False)
-    data = tmp_path / "data"
-    monkeypatch.setenv("TEAMWEAVE_DATA_DIR", str(data))
-    monkeypatch.setenv("TEAMWEAVE_ENV", "test")
-    monkeypatch.chdir(tmp_path)
-    return data
-
-
 def test_one_message_prints_warmth_markers_and_a_rewrite(app: typer.Typer) -> None:
     result = CliRunner().invoke(app, ["tone", "Can you get this done by Monday?"])
     assert result.exit_code == 0, result.output
