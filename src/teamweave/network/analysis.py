@@ -133,7 +133,8 @@ def analyze(
     people, opted_out = _nodes(session, org=org)
     aliases = imports_service.alias_map(session, org=org)
     reporter.start("Analysing interactions", total=1 + STEPS_PER_PERIOD * len(chosen))
-    con = duckdb.connect()
+    # large analyses spill to disk: next to the event store, not into whatever folder the command ran in
+    con = duckdb.connect(config={"temp_directory": str(events.root.parent / "duckdb-spill")})
     try:
         load_participants(
             con,
