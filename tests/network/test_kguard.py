@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from tests.web.seeding import LATEST_MONTH, cheap_password_hashes, seed_org
 
 from teamweave.network import service
+from teamweave.network import slices as slicing
 from teamweave.network.models import PersonMetric
 from teamweave.people.models import Person
 from teamweave.people.schemas import DirectoryEntry
@@ -57,7 +58,7 @@ def _shown_groups(members: list[DirectoryEntry]) -> list[set[str]]:
     (nothing when the whole team is under k: the page then reads "too few people to show")."""
     if len(members) < K:
         return []
-    slices = service._slices(members, {}, k=K, since=SINCE)
+    slices = slicing.team_slices(members, {}, k=K, since=SINCE)
     groups = [{m.pseudonym for m in members}]
     for s in slices:
         if s.too_few:
@@ -87,7 +88,7 @@ def test_reviewers_case_new_hires_and_a_shown_site_no_longer_subtract_to_one_per
     # Lisbon 6 (long-standing, shown), Austin 3 and Berlin 3 (hidden, 6 together); new hires: Austin 3 + 2 of
     # Berlin. whole - Lisbon - new hires would be the one long-standing Berlin person.
     members = _members({("Lisbon", False): 6, ("Austin", True): 3, ("Berlin", True): 2, ("Berlin", False): 1})
-    slices = {s.label: s for s in service._slices(members, {}, k=K, since=SINCE)}
+    slices = {s.label: s for s in slicing.team_slices(members, {}, k=K, since=SINCE)}
     assert not slices["site: Lisbon"].too_few
     assert slices[service.NEW_HIRE_LABEL].too_few
     assert slices[service.NEW_HIRE_LABEL].people is None
@@ -96,7 +97,7 @@ def test_reviewers_case_new_hires_and_a_shown_site_no_longer_subtract_to_one_per
 
 def test_new_hires_are_shown_when_every_site_by_tenure_cell_passes() -> None:
     members = _members({("Lisbon", False): 6, ("Lisbon", True): 5, ("Austin", False): 5})
-    slices = {s.label: s for s in service._slices(members, {}, k=K, since=SINCE)}
+    slices = {s.label: s for s in slicing.team_slices(members, {}, k=K, since=SINCE)}
     assert slices[service.NEW_HIRE_LABEL].people == 5
     assert not slices["site: Austin"].too_few
 

@@ -10,6 +10,7 @@ from tests.web.seeding import LATEST_MONTH, MONTHS, cheap_password_hashes, seed_
 
 from teamweave.errors import NotFound
 from teamweave.network import service
+from teamweave.network import slices as slicing
 from teamweave.people.schemas import DirectoryEntry
 
 __all__ = ["cheap_password_hashes"]
@@ -155,14 +156,14 @@ def _entry(i: int, site: str, start: date | None = None) -> DirectoryEntry:
 )
 def test_site_slices_never_reveal_a_small_group_by_subtraction(sizes: dict[str, int], hidden: set[str]) -> None:
     members = [_entry(100 * n + i, site) for n, (site, size) in enumerate(sizes.items()) for i in range(size)]
-    slices = service._slices(members, {}, k=5, since=date(2026, 1, 1))
+    slices = slicing.team_slices(members, {}, k=5, since=date(2026, 1, 1))
     assert {s.label.removeprefix("site: ") for s in slices if s.too_few and s.label.startswith("site")} == hidden
 
 
 def test_new_hire_slice_needs_k_on_both_sides() -> None:
     recent, old = date(2026, 6, 1), date(2020, 1, 1)
     five_new_three_old = [_entry(i, "A", recent) for i in range(5)] + [_entry(10 + i, "A", old) for i in range(3)]
-    slices = service._slices(five_new_three_old, {}, k=5, since=date(2026, 1, 1))
+    slices = slicing.team_slices(five_new_three_old, {}, k=5, since=date(2026, 1, 1))
     assert slices[-1].too_few  # the 3 others would be the team minus the new hires
     five_and_five = [_entry(i, "A", recent) for i in range(5)] + [_entry(10 + i, "A", old) for i in range(5)]
-    assert not service._slices(five_and_five, {}, k=5, since=date(2026, 1, 1))[-1].too_few
+    assert not slicing.team_slices(five_and_five, {}, k=5, since=date(2026, 1, 1))[-1].too_few

@@ -7,9 +7,7 @@
   value, rounded to whole percent. A count of people with an attribute ("no strong tie") between 1 and k - 1
   reads "fewer than k".
 * No sum or difference of the groups shown for a team (whole team, sites, new hires) may single out fewer
-  than k people: sites are hidden until the hidden people number none or at least k, and the new-hire slice
-  is shown only when every cell (shown site or all hidden sites together, x joined recently or not) holds
-  none or at least k people.
+  than k people (:mod:`teamweave.network.slices`).
 * A team's members are its people who have not opted out of analytics and had started by the end of the
   window shown — the one head count shown to others. Person-derived figures come from the members' own rows
   (live membership); tie-structure figures (density, E-I index, external share) come from the analysis and
@@ -28,7 +26,6 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from statistics import fmean
 
 from sqlalchemy.orm import Session
 
@@ -36,41 +33,21 @@ from teamweave.analytics.layout import unit_layout
 from teamweave.errors import NotFound
 from teamweave.network import repository
 from teamweave.network.models import PersonMetric, TeamMetric
+from teamweave.network.slices import (
+    NEW_HIRE_LABEL,
+    SliceHealth,
+    fewer_than,
+    rounded_share,
+    slice_health,
+    team_slices,
+)
 from teamweave.people import service as people_service
 from teamweave.people.schemas import DirectoryEntry, TeamSummary
-from teamweave.privacy.thresholds import TOO_FEW_PEOPLE, effective_k, passes
+from teamweave.privacy.thresholds import TOO_FEW_PEOPLE, passes
 
 PERIODS = ("week", "month")
 NEW_HIRE_DAYS = 183
-NEW_HIRE_LABEL = "joined in the last 6 months"
 RERUN_ANALYSIS = "the team changed since the last analysis: re-run `teamweave analyze` to show this"
-HIDDEN_SITES = None
-
-
-def fewer_than(k: int) -> str:
-    """What a count of 1..k-1 people reads as."""
-    return f"fewer than {effective_k(k)}"
-
-
-@dataclass(frozen=True)
-class SliceHealth:
-    """An aggregate over a group of people; ``too_few`` hides every value (and the group's size)."""
-
-    label: str
-    too_few: bool
-    people: int | None = None
-    mean_ties: float | None = None
-    mean_strong_ties: float | None = None
-    no_strong_tie: int | None = None
-    no_strong_tie_share: float | None = None
-    no_strong_tie_few: bool = False
-    cross_team_share: float | None = None
-    human_share: float | None = None
-    after_hours_share: float | None = None
-
-    @property
-    def message(self) -> str | None:
-        return TOO_FEW_PEOPLE if self.too_few else None
 
 
 @dataclass(frozen=True)
@@ -220,90 +197,6 @@ def managed_team_ids(session: Session, *, org: str, person_id: int) -> set[int]:
     return teams
 
 
-def _pct(value: float | None) -> float | None:
-    """A share as shown: rounded to whole percent."""
-    return None if value is None else round(value, 2)
-
-
-def _mean(values: Sequence[float | None], k: int) -> float | None:
-    present = [v for v in values if v is not None]
-    return _pct(fmean(present)) if passes(len(present), k) else None
-
-
-def slice_health(label: str, people: Sequence[str], rows: dict[str, PersonMetric], *, k: int) -> SliceHealth:
-    """Aggregate the metric rows of ``people`` (pseudonyms); people without a row count as zero ties."""
-    if not passes(len(people), k):
-        return SliceHealth(label=label, too_few=True)
-    found = [rows[p] for p in people if p in rows]
-    ties = [float(rows[p].ties) if p in rows else 0.0 for p in people]
-    strong = [float(rows[p].strong_ties) if p in rows else 0.0 for p in people]
-    no_strong = sum(1 for s in strong if s == 0)
-    few = 0 < no_strong < effective_k(k)
-    return SliceHealth(
-        label=label,
-        too_few=False,
-        people=len(people),
-        mean_ties=round(fmean(ties), 2),
-        mean_strong_ties=round(fmean(strong), 2),
-        no_strong_tie=None if few else no_strong,
-        no_strong_tie_share=None if few else _pct(no_strong / len(people)),
-        no_strong_tie_few=few,
-        cross_team_share=_mean([r.cross_team_share for r in found], k),
-        human_share=_mean([r.human_share for r in found], k),
-        after_hours_share=_mean([r.after_hours_share for r in found], k),
-    )
-
-
-def _hidden_sites(sizes: dict[str, int], k: int) -> set[str]:
-    """Sites whose slice is hidden: those under k, and then the smallest others until the hidden people number
-    none or at least k — otherwise the whole team minus the shown sites would give the hidden ones away."""
-    hidden = {site for site, size in sizes.items() if not passes(size, k)}
-    hidden_people = sum(sizes[site] for site in hidden)
-    for site in sorted(set(sizes) - hidden, key=lambda name: (sizes[name], name)):
-        if hidden_people == 0 or passes(hidden_people, k):
-            break
-        hidden.add(site)
-        hidden_people += sizes[site]
-    return hidden
-
-
-def _is_new(member: DirectoryEntry, since: date) -> bool:
-    return member.start_date is not None and member.start_date >= since
-
-
-def _new_hire_cells_pass(members: list[DirectoryEntry], hidden: set[str], *, k: int, since: date) -> bool:
-    """Whether every cell — a shown site, or all hidden sites together, crossed with joined recently or not —
-    holds none or at least k people. Every group shown (whole team, shown sites, new hires) is a union of
-    cells, so then no sum or difference of them can single out fewer than k people."""
-    cells = Counter(
-        (HIDDEN_SITES if site in hidden else site, _is_new(m, since))
-        for m in members
-        for site in (m.site_name or "no site",)
-    )
-    return all(passes(size, k) for size in cells.values())
-
-
-def _slices(members: list[DirectoryEntry], rows: dict[str, PersonMetric], *, k: int, since: date) -> list[SliceHealth]:
-    """Slices by site and by tenure. A site is hidden when it, or what the whole team minus the shown sites
-    leaves, is under k; the new-hire slice is hidden unless every site-by-tenure cell is empty or >= k."""
-    by_site: dict[str, list[str]] = defaultdict(list)
-    for m in members:
-        by_site[m.site_name or "no site"].append(m.pseudonym)
-    hidden = _hidden_sites({site: len(people) for site, people in by_site.items()}, k)
-    result = [
-        SliceHealth(label=f"site: {site}", too_few=True)
-        if site in hidden
-        else slice_health(f"site: {site}", people, rows, k=k)
-        for site, people in sorted(by_site.items())
-    ]
-    if _new_hire_cells_pass(members, hidden, k=k, since=since):
-        new_hires = [m.pseudonym for m in members if _is_new(m, since)]
-        result.append(slice_health(NEW_HIRE_LABEL, new_hires, rows, k=k))
-    else:
-        result.append(SliceHealth(label=NEW_HIRE_LABEL, too_few=True))
-    return result
-
-
 def _window_end(window_start: date, period: str) -> date:
     if period == "week":
         return window_start + timedelta(days=7)
@@ -324,10 +217,10 @@ def _trend(series: list[TeamMetric], k: int, *, stale_window: date | None = None
                 window_start=m.window_start,
                 too_few=not ok,
                 stale=stale,
-                density=_pct(m.density) if show else None,
-                external_share=_pct(m.external_share) if show else None,
-                human_share=_pct(m.human_share) if show else None,
-                after_hours_share=_pct(m.after_hours_share) if show else None,
+                density=rounded_share(m.density) if show else None,
+                external_share=rounded_share(m.external_share) if show else None,
+                human_share=rounded_share(m.human_share) if show else None,
+                after_hours_share=rounded_share(m.after_hours_share) if show else None,
             )
         )
     return points
@@ -382,16 +275,16 @@ def team_health(
         k=k,
         too_few=False,
         members=len(members),
-        density=_pct(ties.density) if ties else None,
-        ei_index=_pct(ties.ei_index) if ties else None,
-        external_share=_pct(ties.external_share) if ties else None,
+        density=rounded_share(ties.density) if ties else None,
+        ei_index=rounded_share(ties.ei_index) if ties else None,
+        external_share=rounded_share(ties.external_share) if ties else None,
         no_strong_tie=overall.no_strong_tie,
         no_strong_tie_few=overall.no_strong_tie_few,
         human_share=overall.human_share,
         after_hours_share=overall.after_hours_share,
         stale=stale,
         overall=overall,
-        slices=_slices(members, rows, k=k, since=since),
+        slices=team_slices(members, rows, k=k, since=since),
         trend=_trend(series, k, stale_window=window if stale else None),
     )
 
@@ -427,3 +320,16 @@ def org_map(session: Session, *, org: str, period: str = "month", k: int, today:
     return OrgMap(
         period=period, window_start=window, k=k, nodes=nodes, edges=edges, hidden_teams=len(metrics) - len(shown)
     )
+
+
+__all__ = [
+    "NEW_HIRE_LABEL",
+    "OrgMap",
+    "SliceHealth",
+    "TeamHealth",
+    "fewer_than",
+    "my_connections",
+    "org_map",
+    "slice_health",
+    "team_health",
+]
