@@ -1,0 +1,502 @@
+"""Analytics at scale: events -> ties -> person/team metrics on a synthetic organisation, against baselines.
+
+Generates a seeded, heavy-tailed organisation's year of events straight into the event store layout
+(``bench/synthetic_events.py``), then times each step in a fresh subprocess (so each step's peak RSS is its
+own ``ru_maxrss``; interpreter and imports included):
+
+- ``duckdb``: hand-written DuckDB SQL doing only weekly and monthly tie aggregation (actor -> each target,
+  Newman weight ``units / audience``, reciprocity) and person-month stats (human/tool events, acts,
+  after-hours acts in the person's zone), straight from the Parquet, results fetched as Arrow.
+- ``pandas``: the same job in pandas (explode targets, groupby), at 20M events or fewer only.
+- ``teamweave``: ``ties.load_participants`` + ``tie_table`` + ``person_metrics`` + ``team_metrics`` +
+  ``team_ties`` for week and month (the pure analytics functions, one DuckDB connection, no database).
+- ``graph``: on the yearly tie graph, ``graph.tie_graph``, PageRank, Leiden, 500-pivot betweenness, each
+  timed; Burt's constraint and effective size in their own subprocesses (with time limits).
+- ``new week``: one more week of events appended to the year; teamweave has no incremental path, so this
+  is the full recompute over year + week.
+
+    python bench/analytics_bench.py                                  # 50,000 people, 2,000 teams, 20M events
+    python bench/analytics_bench.py --events 100000000               # the large run
+    python bench/analytics_bench.py --people 5000 --teams 200 --events 1000000   # a quick check
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import synthetic_events as synth  # noqa: E402
+
+GiB = 1024**3
+PANDAS_MAX_EVENTS = 20_000_000
+AFTER_HOURS = (
+    "(hour(timezone(p.timezone, r.ts)) < 8 OR hour(timezone(p.timezone, r.ts)) >= 19"
+    " OR isodow(timezone(p.timezone, r.ts)) >= 6)"
+)
+UNITS = (
+    "CASE WHEN kind IN ('meeting', 'call', 'in_person') "
+    "THEN least(greatest(coalesce(duration_s, 1800) / 900.0, 1.0), 8.0) "
+    "WHEN kind = 'reaction' THEN 0.25 ELSE 1.0 END"
+)
+COLUMNS = ["ts", "kind", "duration_s", "actor", "targets", "audience", "by_bot", "via_ai"]
+
+
+def _glob(data: Path) -> str:
+    return str(data / "store" / f"org={synth.ORG}" / "month=*" / "*.parquet")
+
+
+def _new_week(data: Path) -> list[str]:
+    return [str(p) for p in sorted((data / "newweek").glob("org=*/month=*/*.parquet"))]
+
+
+# ---------------------------------------------------------------------------------------------- steps
+
+
+def step_duckdb(data: Path) -> dict[str, float]:
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    con.execute(f"CREATE TEMP TABLE people AS SELECT * FROM read_parquet('{data / 'people.parquet'}')")
+    src = f"read_parquet('{_glob(data)}', hive_partitioning = false)"
+    con.execute(
+        f"""CREATE TEMP TABLE edges AS
+        SELECT date_trunc('week', ts)::DATE AS week, date_trunc('month', ts)::DATE AS month, actor AS src, t AS dst,
+               ({UNITS}) / greatest(audience, 1) AS w
+        FROM (SELECT ts, kind, duration_s, audience, actor, unnest(targets) AS t FROM {src}
+              WHERE NOT by_bot AND NOT via_ai)
+        WHERE t <> actor"""
+    )
+    rows = {}
+    for period in ("week", "month"):
+        rows[f"ties_{period}"] = (
+            con.sql(
+                f"""SELECT {period} AS window_start, least(src, dst) AS a, greatest(src, dst) AS b, sum(w) AS weight,
+                   bool_or(src < dst) AND bool_or(src > dst) AS reciprocated
+            FROM edges GROUP BY ALL"""
+            )
+            .to_arrow_table()
+            .num_rows
+        )
+    rows["person_month"] = (
+        con.sql(
+            f"""WITH ev AS (SELECT ts, actor, targets, by_bot, by_bot OR via_ai AS tool FROM {src}),
+        r AS (SELECT ts, tool, actor AS person, TRUE AS is_actor FROM ev WHERE NOT by_bot
+              UNION ALL SELECT ts, tool, unnest(targets) AS person, FALSE AS is_actor FROM ev)
+        SELECT date_trunc('month', r.ts)::DATE AS month, r.person,
+               count(*) FILTER (WHERE NOT r.tool) AS human_events, count(*) FILTER (WHERE r.tool) AS tool_events,
+               count(*) FILTER (WHERE r.is_actor) AS acts,
+               count(*) FILTER (WHERE r.is_actor AND {AFTER_HOURS}) AS after_hours_acts
+        FROM r JOIN people AS p ON p.pseudonym = r.person GROUP BY ALL"""
+        )
+        .to_arrow_table()
+        .num_rows
+    )
+    return rows
+
+
+def step_pandas(data: Path) -> dict[str, float]:
+    import numpy as np
+    import pandas as pd
+    import pyarrow.parquet as pq
+
+    people = pd.read_parquet(data / "people.parquet")
+    files = sorted((data / "store").glob("org=*/month=*/*.parquet"))
+    df = pd.concat([pq.read_table(f, columns=COLUMNS).to_pandas() for f in files], ignore_index=True)
+    sync = df["kind"].isin(["meeting", "call", "in_person"])
+    units = np.where(
+        sync, (df["duration_s"].fillna(1800) / 900).clip(1, 8), np.where(df["kind"] == "reaction", 0.25, 1.0)
+    )
+    df["w"] = units / df["audience"].clip(lower=1)
+    df["tool"] = df["by_bot"] | df["via_ai"]
+    day = df["ts"].dt.tz_localize(None).dt.normalize()
+    df["week"] = day - pd.to_timedelta(day.dt.dayofweek, unit="D")
+    df["month"] = day.dt.to_period("M").dt.start_time
+    human = df.loc[~df["tool"], ["week", "month", "actor", "targets", "w"]].explode("targets")
+    human = human[human["targets"] != human["actor"]]
+    src, dst = human["actor"].to_numpy(), human["targets"].to_numpy()
+    human = human.assign(
+        a=np.where(src < dst, src, dst), b=np.where(src < dst, dst, src), fwd=src < dst, back=src > dst
+    )
+    rows: dict[str, float] = {}
+    for period in ("week", "month"):
+        ties = human.groupby([period, "a", "b"], sort=False).agg(
+            weight=("w", "sum"), fwd=("fwd", "any"), back=("back", "any")
+        )
+        ties["reciprocated"] = ties["fwd"] & ties["back"]
+        rows[f"ties_{period}"] = len(ties)
+    acts = df.loc[~df["by_bot"], ["ts", "month", "tool", "actor"]].rename(columns={"actor": "person"})
+    acts["is_actor"] = True
+    reached = df[["ts", "month", "tool", "targets"]].explode("targets").rename(columns={"targets": "person"})
+    reached["is_actor"] = False
+    roles = pd.concat([acts, reached], ignore_index=True).merge(
+        people[["pseudonym", "timezone"]], left_on="person", right_on="pseudonym"
+    )
+    late = np.zeros(len(roles), dtype=bool)
+    for zone, index in roles.groupby("timezone").indices.items():
+        local = roles["ts"].iloc[index].dt.tz_convert(zone)
+        late[index] = ((local.dt.hour < 8) | (local.dt.hour >= 19) | (local.dt.dayofweek >= 5)).to_numpy()
+    roles["late"] = late & roles["is_actor"].to_numpy()
+    roles["human"] = ~roles["tool"]
+    stats = roles.groupby(["month", "person"], sort=False).agg(
+        human_events=("human", "sum"),
+        tool_events=("tool", "sum"),
+        acts=("is_actor", "sum"),
+        after_hours_acts=("late", "sum"),
+    )
+    rows["person_month"] = len(stats)
+    return rows
+
+
+def _teamweave(data: Path, extra: list[str], *, save_year: bool) -> dict[str, float]:
+    import duckdb
+    import pyarrow.parquet as pq
+
+    from teamweave.analytics.person_metrics import person_metrics
+    from teamweave.analytics.team_metrics import team_metrics, team_ties
+    from teamweave.analytics.ties import load_participants, tie_table
+    from teamweave.analytics.windows import windows_between
+
+    people = pq.read_table(data / "people.parquet")
+    bots = pq.read_table(data / "bots.parquet").column(0).to_pylist()
+    con = duckdb.connect()
+    out: dict[str, float] = {}
+    excluded = 0.0
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        out[f"s_{name}"] = round(now - clock, 2)
+        clock = now
+
+    events = con.read_parquet([_glob(data), *extra], hive_partitioning=False)
+    out["participants"] = load_participants(con, events, people=people, bots=bots)
+    lap("load_participants")
+    month_ties = None
+    for period in ("week", "month"):
+        ties = tie_table(con, period=period)
+        lap(f"tie_table_{period}")
+        persons = person_metrics(con, ties, people=people, period=period)
+        lap(f"person_metrics_{period}")
+        starts = persons.column("window_start").to_pylist()
+        windows = windows_between(min(starts), max(starts), period=period)
+        teams = team_metrics(con, ties, persons, people=people, windows=windows, period=period, k=5)
+        lap(f"team_metrics_{period}")
+        between = team_ties(con, ties, people=people)
+        lap(f"team_ties_{period}")
+        excluded += _visible_team_ties_seconds(between, teams, out, period)
+        clock = time.perf_counter()
+        out[f"ties_{period}"] = ties.num_rows
+        out[f"persons_{period}"] = persons.num_rows
+        out[f"teams_{period}"] = teams.num_rows
+        out[f"team_ties_{period}"] = between.num_rows
+        month_ties = ties
+    if save_year and month_ties is not None:
+        year = month_ties.group_by(["a", "b"]).aggregate([("weight", "sum")]).rename_columns(["a", "b", "weight"])
+        pq.write_table(year, data / "year_ties.parquet")
+        out["year_ties"] = year.num_rows
+    out["s_excluded"] = excluded
+    return out
+
+
+def _visible_team_ties_seconds(between: Any, teams: Any, out: dict[str, float], period: str) -> float:
+    """Time ``network.analysis._visible_team_ties`` (the k filter ``analyze`` applies to team ties); it is
+    reported but not counted in the step's total, which covers the pure analytics functions only."""
+    from teamweave.network.analysis import _visible_team_ties
+
+    clock = time.perf_counter()
+    _visible_team_ties(between, teams, k=5)
+    seconds = time.perf_counter() - clock
+    out[f"s_network_visible_team_ties_{period}_not_counted"] = round(seconds, 2)
+    return seconds
+
+
+def step_teamweave(data: Path) -> dict[str, float]:
+    return _teamweave(data, [], save_year=True)
+
+
+def step_new_week(data: Path) -> dict[str, float]:
+    return _teamweave(data, _new_week(data), save_year=False)
+
+
+def _year_ties(data: Path) -> Path:
+    """The yearly ties the teamweave step saved; when that step failed, the same pairs summed by plain DuckDB
+    (actor -> target Newman weights, meetings not expanded to all pairs)."""
+    path = data / "year_ties.parquet"
+    if path.exists():
+        return path
+    import duckdb
+
+    fallback = data / "year_ties_duckdb.parquet"
+    if not fallback.exists():
+        src = f"read_parquet('{_glob(data)}', hive_partitioning = false)"
+        duckdb.connect().execute(
+            f"""COPY (SELECT least(actor, t) AS a, greatest(actor, t) AS b, sum(({UNITS}) / greatest(audience, 1))
+                      AS weight
+                FROM (SELECT kind, duration_s, audience, actor, unnest(targets) AS t FROM {src}
+                      WHERE NOT by_bot AND NOT via_ai) WHERE t <> actor GROUP BY ALL) TO '{fallback}'"""
+        )
+    return fallback
+
+
+def _year_graph(data: Path) -> Any:
+    import pyarrow.parquet as pq
+
+    from teamweave.analytics.graph import tie_graph
+
+    return tie_graph(pq.read_table(_year_ties(data)))
+
+
+def step_graph(data: Path) -> dict[str, float]:
+    from teamweave.analytics.centrality import betweenness_sample, degree, pagerank, strength
+    from teamweave.analytics.communities import leiden, modularity
+
+    out: dict[str, float] = {}
+    clock = time.perf_counter()
+    _year_ties(data)
+    out["s_excluded"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    graph = _year_graph(data)
+    out["s_tie_graph"] = round(time.perf_counter() - clock, 2)
+    out["nodes"], out["edges"] = graph.vcount(), graph.ecount()
+    parts: list[tuple[str, Callable[[], object]]] = [
+        ("degree_strength", lambda: (degree(graph), strength(graph))),
+        ("pagerank", lambda: pagerank(graph, weight="weight")),
+        ("leiden", lambda: out.__setitem__("modularity", round(modularity(graph, leiden(graph, seed=1)), 3))),
+        ("betweenness_500", lambda: betweenness_sample(graph, pivots=500, seed=1)),
+    ]
+    for name, run in parts:
+        clock = time.perf_counter()
+        run()
+        out[f"s_{name}"] = round(time.perf_counter() - clock, 2)
+    return out
+
+
+def step_constraint(data: Path) -> dict[str, float]:
+    from teamweave.analytics.brokerage import constraint
+
+    graph = _year_graph(data)
+    clock = time.perf_counter()
+    constraint(graph, weight="weight")
+    return {"s_constraint": round(time.perf_counter() - clock, 2)}
+
+
+def step_effective_size(data: Path) -> dict[str, float]:
+    from teamweave.analytics.brokerage import effective_size
+
+    graph = _year_graph(data)
+    clock = time.perf_counter()
+    effective_size(graph, weight="weight")
+    return {"s_effective_size": round(time.perf_counter() - clock, 2)}
+
+
+STEPS: dict[str, Callable[[Path], dict[str, float]]] = {
+    "duckdb": step_duckdb,
+    "pandas": step_pandas,
+    "teamweave": step_teamweave,
+    "graph": step_graph,
+    "constraint": step_constraint,
+    "effective_size": step_effective_size,
+    "new_week": step_new_week,
+}
+
+
+def _child(name: str, data: Path) -> None:
+    start = time.perf_counter()
+    detail = STEPS[name](data)
+    seconds = time.perf_counter() - start - detail.pop("s_excluded", 0.0)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    print(json.dumps({"seconds": seconds, "peak": peak, "detail": detail}))
+
+
+# ---------------------------------------------------------------------------------------------- driver
+
+
+def run_step(name: str, data: Path, timeout: float) -> dict[str, Any]:
+    command = [sys.executable, __file__, "--child", name, "--data", str(data)]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        return {"status": f"timeout > {timeout:.0f} s", "seconds": None, "peak": None, "detail": {}}
+    if done.returncode == -9:
+        return {"status": "killed (SIGKILL: out of memory)", "seconds": None, "peak": None, "detail": {}}
+    if done.returncode != 0:
+        tail = done.stderr.strip().splitlines()[-1:] or [f"exit {done.returncode}"]
+        return {"status": f"failed: {tail[0][:120]}", "seconds": None, "peak": None, "detail": {}}
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    result["status"] = "ok"
+    return result
+
+
+def generate(data: Path, *, people: int, teams: int, events: int, seed: int) -> float:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    marker = data / "done.json"
+    if marker.exists():
+        return float(json.loads(marker.read_text())["seconds"])
+    shutil.rmtree(data, ignore_errors=True)
+    data.mkdir(parents=True)
+    start = time.perf_counter()
+    org = synth.make_org(people, teams, seed)
+    pq.write_table(org.people, data / "people.parquet")
+    pq.write_table(pa.table({"pseudonym": org.bots}), data / "bots.parquet")
+    written = synth.write_year(data / "store", org, events=events, seed=seed)
+    synth.write_week(data / "newweek", org, events=events, seed=seed, first_id=written)
+    seconds = time.perf_counter() - start
+    marker.write_text(json.dumps({"seconds": seconds, "events": written}))
+    return seconds
+
+
+def _fmt_s(r: dict[str, Any]) -> str:
+    return f"{r['seconds']:.1f}" if r["seconds"] is not None else r["status"]
+
+
+def _fmt_gb(r: dict[str, Any]) -> str:
+    return f"{r['peak'] / GiB:.2f} GiB" if r["peak"] is not None else "-"
+
+
+def report(results: dict[str, dict[str, Any]], *, events: int) -> list[tuple[str, str, str, str]]:
+    """Rich tables of steps and targets; returns the target rows (for docs)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    base = results["duckdb"]["seconds"]
+    table = Table(title=f"analytics bench: {events:,} events")
+    for col in ("step", "seconds", "peak RSS", "ratio to DuckDB baseline"):
+        table.add_column(col, justify="left" if col == "step" else "right")
+    for name, r in results.items():
+        ratio = f"{r['seconds'] / base:.2f}x" if base and r["seconds"] is not None else "-"
+        table.add_row(name, _fmt_s(r), _fmt_gb(r), ratio)
+    console.print(table)
+    for name, r in results.items():
+        if r.get("detail"):
+            console.print(f"[bold]{name}[/bold]: {r['detail']}")
+    targets = _targets(results, events=events)
+    check = Table(title="targets (issue 6)")
+    for col in ("target", "measured", "result"):
+        check.add_column(col)
+    for row in targets:
+        check.add_row(row[0], row[1], row[2])
+    console.print(check)
+    return [(t[0], t[1], t[2], "") for t in targets]
+
+
+def _targets(results: dict[str, dict[str, Any]], *, events: int) -> list[tuple[str, str, str]]:
+    tw, base, pandas = results["teamweave"], results["duckdb"], results.get("pandas", {})
+    rows: list[tuple[str, str, str]] = []
+
+    def verdict(ok: bool | None) -> str:
+        return "n/a" if ok is None else ("PASS" if ok else "FAIL")
+
+    ok = tw["seconds"] / base["seconds"] <= 1.3 if tw["seconds"] and base["seconds"] else None
+    rows.append(
+        (
+            "teamweave <= 1.3x DuckDB baseline",
+            f"{tw['seconds'] / base['seconds']:.2f}x" if ok is not None else "-",
+            verdict(ok),
+        )
+    )
+    big = events >= 100_000_000
+    peak_ok = tw["peak"] <= 4 * GiB if tw["peak"] and big else None
+    rows.append(
+        ("peak RSS <= 4 GiB at 100M events", _fmt_gb(tw) + ("" if big else f" (at {events:,})"), verdict(peak_ok))
+    )
+    p_ok = pandas.get("seconds") / tw["seconds"] >= 4 if pandas.get("seconds") and tw["seconds"] else None
+    rows.append(
+        (
+            "teamweave >= 4x faster than pandas",
+            f"{pandas['seconds'] / tw['seconds']:.2f}x" if p_ok is not None else pandas.get("status", "skipped"),
+            verdict(p_ok),
+        )
+    )
+    graph = results.get("graph", {})
+    parts = [
+        graph.get("seconds"),
+        results.get("constraint", {}).get("detail", {}).get("s_constraint"),
+        results.get("effective_size", {}).get("detail", {}).get("s_effective_size"),
+    ]
+    if all(p is not None for p in parts):
+        total = sum(p for p in parts if p is not None)
+        rows.append(
+            (
+                "graph metrics on the yearly graph <= 60 s",
+                f"{total:.1f} s (graph+constraint+effective size)",
+                verdict(total <= 60),
+            )
+        )
+    else:
+        done = sum(p for p in parts if p is not None)
+        rows.append(
+            ("graph metrics on the yearly graph <= 60 s", f"> {done:.0f} s (a part timed out or failed)", "FAIL")
+        )
+    week = results.get("new week (full recompute)", {})
+    w_ok = week["seconds"] / tw["seconds"] <= 0.05 if week.get("seconds") and tw["seconds"] else None
+    rows.append(
+        (
+            "new week <= 5% of full run",
+            f"{week['seconds'] / tw['seconds']:.0%} (no incremental path: full recompute)" if w_ok is not None else "-",
+            verdict(w_ok),
+        )
+    )
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--people", type=int, default=50_000)
+    parser.add_argument("--teams", type=int, default=2_000)
+    parser.add_argument("--events", type=int, default=20_000_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--data", type=Path, default=None, help="where the synthetic data goes (kept for reuse)")
+    parser.add_argument("--timeout", type=float, default=600, help="seconds allowed per step")
+    parser.add_argument("--graph-timeout", type=float, default=180, help="seconds for constraint / effective size")
+    parser.add_argument("--skip", nargs="*", default=[], help="steps to skip (pandas, graph, new_week)")
+    parser.add_argument("--json", type=Path, default=None, help="also write the results here")
+    parser.add_argument("--report", type=Path, default=None, help="print the tables of a saved --json file")
+    parser.add_argument("--child", default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        _child(args.child, args.data)
+        return
+    if args.report:
+        saved = json.loads(args.report.read_text())
+        report(saved["results"], events=saved["events"])
+        return
+    data = args.data or Path("/tmp/teamweave-bench") / f"{args.people}p-{args.teams}t-{args.events}e-s{args.seed}"
+    gen = generate(data, people=args.people, teams=args.teams, events=args.events, seed=args.seed)
+    print(f"data: {data} (generated in {gen:.1f} s)", flush=True)
+    results: dict[str, dict[str, Any]] = {}
+    plan = [("duckdb", "duckdb", args.timeout), ("teamweave", "teamweave", args.timeout)]
+    if "pandas" not in args.skip:
+        plan.append(("pandas", "pandas", args.timeout))
+    if "graph" not in args.skip:
+        plan += [("graph", "graph", args.timeout), ("constraint", "constraint", args.graph_timeout)]
+        plan.append(("effective_size", "effective_size", args.graph_timeout))
+    if "new_week" not in args.skip:
+        plan.append(("new week (full recompute)", "new_week", args.timeout))
+    for label, step, timeout in plan:
+        if step == "pandas" and args.events > PANDAS_MAX_EVENTS:
+            results[label] = {"status": "skipped (memory, > 20M events)", "seconds": None, "peak": None, "detail": {}}
+            continue
+        results[label] = run_step(step, data, timeout)
+        print(f"{label}: {_fmt_s(results[label])} s, {_fmt_gb(results[label])}", flush=True)
+    report(results, events=args.events)
+    if args.json:
+        args.json.write_text(json.dumps({"events": args.events, "people": args.people, "results": results}, indent=1))
+
+
+if __name__ == "__main__":
+    main()
