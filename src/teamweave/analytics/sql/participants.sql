@@ -15,7 +15,7 @@ WITH kept AS (
 ),
 scored AS (
     SELECT
-        event_id,
+        row_number() OVER () AS event_key,  -- an integer key: far lighter than the 32-character event id to join on
         ts,
         actor,
         targets,
@@ -35,11 +35,11 @@ scored AS (
     FROM kept
 ),
 roles AS (
-    SELECT event_id, ts, tool, sync, units, others, actor AS who, TRUE AS is_actor
+    SELECT event_key, ts, tool, sync, units, others, actor AS who, TRUE AS is_actor
     FROM scored
     WHERE NOT by_bot
     UNION ALL
-    SELECT event_id, ts, tool, sync, units, others, unnest(targets) AS who, FALSE AS is_actor
+    SELECT event_key, ts, tool, sync, units, others, unnest(targets) AS who, FALSE AS is_actor
     FROM scored
 ),
 mapped AS (
@@ -48,7 +48,7 @@ mapped AS (
     LEFT JOIN tw_aliases AS a ON a.identity = r.who
 )
 SELECT
-    m.event_id,
+    m.event_key,
     m.person,
     bool_or(m.is_actor) AS is_actor,
     m.tool,
@@ -64,4 +64,4 @@ FROM mapped AS m
 JOIN tw_people AS p ON p.pseudonym = m.person
 WHERE m.person NOT IN (SELECT person FROM tw_excluded)
   AND (p.start_date IS NULL OR timezone(p.timezone, m.ts)::DATE >= p.start_date)
-GROUP BY m.event_id, m.person, m.tool, m.sync, m.units, m.others, m.ts, p.timezone
+GROUP BY m.event_key, m.person, m.tool, m.sync, m.units, m.others, m.ts, p.timezone

@@ -4,7 +4,7 @@
 -- gives every pair of participants units / others, half in each direction.
 WITH p AS (
     SELECT
-        event_id, person, is_actor, sync, units, others,
+        event_key, person, is_actor, sync, units, others,
         CASE WHEN $period = 'week' THEN week ELSE month END AS window_start
     FROM tw_participants
     WHERE NOT tool
@@ -16,7 +16,7 @@ directed AS (
         d.person AS dst,
         CASE WHEN s.sync THEN s.units / s.others / 2 ELSE s.units / s.others END AS w
     FROM p AS s
-    JOIN p AS d ON d.event_id = s.event_id AND d.person <> s.person
+    JOIN p AS d ON d.event_key = s.event_key AND d.person <> s.person
     WHERE s.sync OR s.is_actor
 )
 SELECT
