@@ -12,7 +12,6 @@ from pathlib import Path
 
 from tests.support.stored_text import stored_text
 
-from teamweave.config import Settings
 from teamweave.ingest.generic_csv import SOURCE, CsvEvents
 from teamweave.ingest.pipeline import run_connector
 from teamweave.runtime import Runtime
@@ -27,7 +26,7 @@ def _real_texts(shared_data: Path, count: int) -> list[str]:
     return texts[:count]
 
 
-def test_no_text_column_reaches_any_stored_byte(tmp_path: Path, shared_data: Path) -> None:
+def test_no_text_column_reaches_any_stored_byte(tmp_path: Path, shared_data: Path, runtime: Runtime) -> None:
     texts = _real_texts(shared_data, 40)
     path = tmp_path / "chat-log.csv"
     with open(path, "w", encoding="utf-8", newline="") as handle:
@@ -37,27 +36,23 @@ def test_no_text_column_reaches_any_stored_byte(tmp_path: Path, shared_data: Pat
             good = index % 4 != 0
             ts = f"2025-02-{1 + index % 28:02d}T10:{index % 60:02d}:00Z" if good else text[:30]
             out.writerow([ts, "message", f"user{index % 7}@example.org", "ana@example.org", "#wiki", text[:50], text])
-    settings = Settings(env="test", data_dir=tmp_path / "data", _env_file=None)  # type: ignore[call-arg]
-    runtime = Runtime(settings)
-    runtime.migrate()
-    try:
-        for _ in range(2):
-            with session_scope(runtime.sessions) as session:
-                summary = run_connector(
-                    session,
-                    org="default",
-                    connector=CsvEvents.open(path),
-                    source=SOURCE,
-                    file_name=path.name,
-                    events=runtime.events,
-                    pseudonymiser=runtime.pseudonymiser,
-                    quarantine_dir=settings.quarantine_dir,
-                )
-        assert summary.duplicates == 30
-        assert len(summary.errors) == 10
-        assert summary.quarantine_file is not None
-    finally:
-        runtime.close()
+    settings = runtime.settings
+    for _ in range(2):
+        with session_scope(runtime.sessions) as session:
+            summary = run_connector(
+                session,
+                org="default",
+                connector=CsvEvents.open(path),
+                source=SOURCE,
+                file_name=path.name,
+                events=runtime.events,
+                pseudonymiser=runtime.pseudonymiser,
+                quarantine_dir=settings.quarantine_dir,
+            )
+    assert summary.duplicates == 30
+    assert len(summary.errors) == 10
+    assert summary.quarantine_file is not None
+    runtime.close()  # settle the database files before reading every byte
 
     stored = stored_text(settings.data_dir)
     assert "user1@example.org (CSV)" in stored  # the scan does read the database

@@ -16,7 +16,6 @@ import pytest
 from tests.ingest.builders import ORG, Importer
 from tests.support.stored_text import stored_text
 
-from teamweave.config import Settings
 from teamweave.errors import InputFormatError
 from teamweave.imports.schemas import ImportSummary
 from teamweave.ingest.git_repo import NO_TRAILERS, SELF_TRAILER, SOURCE, GitRepository, is_bot, sniff
@@ -213,28 +212,24 @@ def test_this_projects_history_every_commit_is_read_or_skipped(importer: Importe
     assert summary.added == importer.events.count(ORG)
 
 
-def test_no_commit_message_or_file_name_reaches_any_stored_byte(tmp_path: Path) -> None:
+def test_no_commit_message_or_file_name_reaches_any_stored_byte(tmp_path: Path, runtime: Runtime) -> None:
     repo = build_repo(tmp_path / "source")
     subjects = [s for s in _git(PROJECT, "log", "--all", "--format=%s").splitlines() if len(s) >= 25]
     assert subjects
-    settings = Settings(env="test", data_dir=tmp_path / "data", _env_file=None)  # type: ignore[call-arg]
-    runtime = Runtime(settings)
-    runtime.migrate()
-    try:
-        for path in (repo, PROJECT):
-            with session_scope(runtime.sessions) as session:
-                run_connector(
-                    session,
-                    org=ORG,
-                    connector=GitRepository.open(path),
-                    source=SOURCE,
-                    file_name=path.name,
-                    events=runtime.events,
-                    pseudonymiser=runtime.pseudonymiser,
-                    quarantine_dir=settings.quarantine_dir,
-                )
-    finally:
-        runtime.close()
+    settings = runtime.settings
+    for path in (repo, PROJECT):
+        with session_scope(runtime.sessions) as session:
+            run_connector(
+                session,
+                org=ORG,
+                connector=GitRepository.open(path),
+                source=SOURCE,
+                file_name=path.name,
+                events=runtime.events,
+                pseudonymiser=runtime.pseudonymiser,
+                quarantine_dir=settings.quarantine_dir,
+            )
+    runtime.close()  # settle the database files before reading every byte
     stored = stored_text(settings.data_dir)
     assert "Bo Chen <bo@x.org>" in stored  # the scan reads the database (identity labels are kept)
     assert "trailer without an e-mail address" in stored  # ... and the quarantine file

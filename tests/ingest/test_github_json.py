@@ -13,7 +13,6 @@ import pytest
 from tests.ingest.builders import ORG, Importer
 from tests.support.stored_text import stored_text
 
-from teamweave.config import Settings
 from teamweave.errors import InputFormatError
 from teamweave.imports.schemas import ImportSummary
 from teamweave.ingest.github_json import OWN, SOURCE, UNKNOWN_PARENT, GitHubJson, sniff
@@ -284,26 +283,22 @@ def test_bad_records_are_located_and_the_rest_goes_in(importer: Importer, tmp_pa
     assert SECRET_BODY not in quarantined
 
 
-def test_no_title_body_path_or_hunk_reaches_any_stored_byte(tmp_path: Path) -> None:
+def test_no_title_body_path_or_hunk_reaches_any_stored_byte(tmp_path: Path, runtime: Runtime) -> None:
     root = write_fixture(tmp_path / "gh")
     (root / "broken.json").write_text(json.dumps([review(309, "bo", 1, "APPROVED", SECRET_TITLE)]))
-    settings = Settings(env="test", data_dir=tmp_path / "data", _env_file=None)  # type: ignore[call-arg]
-    runtime = Runtime(settings)
-    runtime.migrate()
-    try:
-        with session_scope(runtime.sessions) as session:
-            run_connector(
-                session,
-                org=ORG,
-                connector=GitHubJson.open(root),
-                source=SOURCE,
-                file_name=root.name,
-                events=runtime.events,
-                pseudonymiser=runtime.pseudonymiser,
-                quarantine_dir=settings.quarantine_dir,
-            )
-    finally:
-        runtime.close()
+    settings = runtime.settings
+    with session_scope(runtime.sessions) as session:
+        run_connector(
+            session,
+            org=ORG,
+            connector=GitHubJson.open(root),
+            source=SOURCE,
+            file_name=root.name,
+            events=runtime.events,
+            pseudonymiser=runtime.pseudonymiser,
+            quarantine_dir=settings.quarantine_dir,
+        )
+    runtime.close()  # settle the database files before reading every byte
     stored = stored_text(settings.data_dir).lower()
     assert "@ana (github)" in stored  # the scan reads the database
     assert "malformed timestamp" in stored  # ... and the quarantine file

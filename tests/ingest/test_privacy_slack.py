@@ -12,7 +12,6 @@ from pathlib import Path
 
 from tests.support.stored_text import stored_text
 
-from teamweave.config import Settings
 from teamweave.ingest.pipeline import import_path
 from teamweave.runtime import Runtime
 from teamweave.store.session import session_scope
@@ -36,7 +35,9 @@ def _fixture_content(extracted: Path) -> tuple[list[str], list[str]]:
     return texts, names
 
 
-def test_no_message_text_or_file_name_reaches_any_stored_byte(tmp_path: Path, shared_data: Path) -> None:
+def test_no_message_text_or_file_name_reaches_any_stored_byte(
+    tmp_path: Path, shared_data: Path, runtime: Runtime
+) -> None:
     root = shared_data / FIXTURE
     texts, names = _fixture_content(root / "extracted")
     assert len(texts) >= 30
@@ -45,23 +46,19 @@ def test_no_message_text_or_file_name_reaches_any_stored_byte(tmp_path: Path, sh
     with zipfile.ZipFile(root / "testarchive.zip") as archive:
         archive.extractall(bad)
     (bad / "enrique" / "2016-01-15.json").write_text((bad / "enrique" / "2016-01-15.json").read_text()[:-20])
-    settings = Settings(env="test", data_dir=tmp_path / "data", _env_file=None)  # type: ignore[call-arg]
-    runtime = Runtime(settings)
-    runtime.migrate()
-    try:
-        for path in (root / "testarchive.zip", root / "extracted", bad):
-            with session_scope(runtime.sessions) as session:
-                summary = import_path(
-                    session,
-                    org="default",
-                    path=path,
-                    events=runtime.events,
-                    pseudonymiser=runtime.pseudonymiser,
-                    quarantine_dir=settings.quarantine_dir,
-                )
-        assert summary.quarantine_file is not None
-    finally:
-        runtime.close()
+    settings = runtime.settings
+    for path in (root / "testarchive.zip", root / "extracted", bad):
+        with session_scope(runtime.sessions) as session:
+            summary = import_path(
+                session,
+                org="default",
+                path=path,
+                events=runtime.events,
+                pseudonymiser=runtime.pseudonymiser,
+                quarantine_dir=settings.quarantine_dir,
+            )
+    assert summary.quarantine_file is not None
+    runtime.close()  # settle the database files before reading every byte
 
     stored = stored_text(settings.data_dir)
     assert "parquet" in "".join(p.suffix for p in settings.data_dir.rglob("*"))

@@ -12,7 +12,6 @@ from pathlib import Path
 from tests.ingest.test_teams_graph import GROUP, SECRET, chat_message, write_export
 from tests.support.stored_text import stored_text
 
-from teamweave.config import Settings
 from teamweave.ingest.pipeline import run_connector
 from teamweave.ingest.teams_graph import SOURCE, TeamsMessages
 from teamweave.runtime import Runtime
@@ -38,30 +37,26 @@ def _add_sensitive_extras(export: Path) -> None:
     (export / "truncated.json").write_text(json.dumps([quarantined])[:-30])
 
 
-def test_no_message_content_reaches_any_stored_byte(tmp_path: Path) -> None:
+def test_no_message_content_reaches_any_stored_byte(tmp_path: Path, runtime: Runtime) -> None:
     export = write_export(tmp_path / "teams-export")
     _add_sensitive_extras(export)
     assert all(text in "".join(p.read_text() for p in export.rglob("*.json")) for text in BODIES + OTHER_CONTENT)
-    settings = Settings(env="test", data_dir=tmp_path / "data", _env_file=None)  # type: ignore[call-arg]
-    runtime = Runtime(settings)
-    runtime.migrate()
-    try:
-        for _ in range(2):
-            with session_scope(runtime.sessions) as session:
-                summary = run_connector(
-                    session,
-                    org="default",
-                    connector=TeamsMessages.open(export),
-                    source=SOURCE,
-                    file_name=export.name,
-                    events=runtime.events,
-                    pseudonymiser=runtime.pseudonymiser,
-                    quarantine_dir=settings.quarantine_dir,
-                )
-        assert summary.quarantine_file is not None
-        assert summary.duplicates == 16
-    finally:
-        runtime.close()
+    settings = runtime.settings
+    for _ in range(2):
+        with session_scope(runtime.sessions) as session:
+            summary = run_connector(
+                session,
+                org="default",
+                connector=TeamsMessages.open(export),
+                source=SOURCE,
+                file_name=export.name,
+                events=runtime.events,
+                pseudonymiser=runtime.pseudonymiser,
+                quarantine_dir=settings.quarantine_dir,
+            )
+    assert summary.quarantine_file is not None
+    assert summary.duplicates == 16
+    runtime.close()  # settle the database files before reading every byte
 
     stored = stored_text(settings.data_dir)
     assert "Ana Lima (Teams)" in stored  # the scan does read the database (identity labels are kept)
