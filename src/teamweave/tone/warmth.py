@@ -16,39 +16,6 @@ from __future__ import annotations
 
 from teamweave.tone.features import Found
 
-FEATURES = (
-    "sentiment",
-    "gratitude",
-    "greeting",
-    "please",
-    "please_start",
-    "hedges",
-    "indirect_request",
-    "indicative_modal",
-    "apologising",
-    "first_person_plural",
-    "deference",
-    "indirect_btw",
-    "bare_imperative",
-    "deadline_without_context",
-    "no_greeting_or_thanks",
-    "all_caps",
-    "accusatory_you",
-    "passive_aggressive",
-    "direct_question",
-    "direct_start",
-    "factuality",
-    "repeated_punctuation",
-    "second_person_start",
-    "first_person_start",
-    "first_person",
-    "second_person",
-    "question",
-    "exclamation",
-    "offer_help",
-)
-"""The model's inputs, in order."""
-
 INTERCEPT = -0.501
 WEIGHTS: dict[str, float] = {
     "sentiment": 0.37,
@@ -81,6 +48,8 @@ WEIGHTS: dict[str, float] = {
     "exclamation": 0.083,
     "offer_help": 0.192,
 }
+FEATURES = tuple(WEIGHTS)
+"""The model's inputs, in order (the fitted weights name them)."""
 
 POLITE_ABOVE = -0.05
 """On the binary task, a predicted score above this is called polite (the best threshold on the training split)."""
