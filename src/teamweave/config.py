@@ -77,6 +77,44 @@ class Settings(BaseSettings):
         None,
         description="Signing secret of the Slack app whose message shortcut posts to /slack/tone. Off when empty.",
     )
+    public_url: str = Field(
+        "http://127.0.0.1:8000",
+        description="Address people reach the web app at; links in e-mails, Slack posts and invites start with it.",
+    )
+    smtp_host: str | None = Field(None, description="SMTP server for e-mail notifications. Off when empty.")
+    smtp_port: int = Field(25, ge=1, le=65535, description="Port of the SMTP server.")
+    smtp_starttls: bool = Field(False, description="Upgrade the SMTP connection with STARTTLS before sending.")
+    smtp_username: str | None = Field(None, description="SMTP login name, if the server asks for one.")
+    smtp_password: str | None = Field(None, description="SMTP password, if the server asks for one.")
+    smtp_from: str = Field("teamweave@localhost", description="From address of notification e-mails.")
+    slack_webhook_url: str | None = Field(
+        None,
+        description="Slack incoming webhook (https://hooks.slack.com/services/...) for team digests and "
+        "celebrations. Off when empty.",
+    )
+    quiet_hours_start: int = Field(
+        20, ge=0, le=23, description="Hour quiet hours begin in the recipient's own time zone (nothing is sent)."
+    )
+    quiet_hours_end: int = Field(8, ge=0, le=23, description="Hour quiet hours end in the recipient's own zone.")
+    notify_weekly_cap: int = Field(
+        10, ge=1, description="Most notifications one person receives in a week (digests and nudges together)."
+    )
+    notify_max_attempts: int = Field(
+        5, ge=1, description="Delivery attempts per notification before it is marked failed."
+    )
+    notify_retry_seconds: int = Field(
+        60, ge=1, description="First retry delay; each further retry waits twice as long (exponential backoff)."
+    )
+    recognition_values: list[str] = Field(
+        ["Collaboration", "Ownership", "Curiosity", "Care", "Craft"],
+        description="The company values a recognition can be tied to.",
+    )
+    recognition_equity_weeks: int = Field(
+        8, ge=1, description="A report not recognised for this many weeks shows in their manager's nudge."
+    )
+    celebration_reminder_days: int = Field(
+        3, ge=0, description="Days ahead a manager is reminded of a report's anniversary or birthday."
+    )
 
     @field_validator("data_dir")
     @classmethod
@@ -173,7 +211,7 @@ def settings_markdown() -> str:
     for name, info in Settings.model_fields.items():
         default = info.default
         shown = "(generated)" if name in {"pseudonym_key", "session_secret"} else repr(default)
-        if default is None and name.startswith(("tone_", "slack_")):
+        if default is None and name.startswith(("tone_", "slack_", "smtp_")):
             shown = "(off)"
         if default is None and name == "database_url":
             shown = "SQLite file in the data dir"

@@ -8,7 +8,22 @@ import typer
 from rich.console import Console
 
 from teamweave import __version__
-from teamweave.cli import analyze, config, demo, identities, imports, people, privacy, serve, tone, users
+from teamweave.cli import (
+    analyze,
+    celebrations,
+    config,
+    demo,
+    identities,
+    imports,
+    outbox,
+    people,
+    privacy,
+    recognition,
+    remind,
+    serve,
+    tone,
+    users,
+)
 from teamweave.errors import TeamweaveError
 
 app = typer.Typer(
@@ -19,7 +34,22 @@ app = typer.Typer(
     add_completion=False,
 )
 
-for module in (demo, people, imports, identities, analyze, tone, serve, users, privacy, config):
+for module in (
+    demo,
+    people,
+    imports,
+    identities,
+    analyze,
+    tone,
+    recognition,
+    celebrations,
+    remind,
+    outbox,
+    serve,
+    users,
+    privacy,
+    config,
+):
     module.register(app)
 
 

@@ -16,10 +16,22 @@ from teamweave.tone.llm_rewrite import Endpoint
 from teamweave.web.errors import install_error_handlers
 from teamweave.web.login_throttle import LoginThrottle
 from teamweave.web.rendering import STATIC_DIR, make_templates
-from teamweave.web.routes import audit_log, auth, checkins, imports, me, org, teams, tone
+from teamweave.web.routes import (
+    audit_log,
+    auth,
+    celebrations,
+    checkins,
+    imports,
+    inbox,
+    me,
+    org,
+    recognition,
+    teams,
+    tone,
+)
 from teamweave.web.security import SecurityHeadersMiddleware, add_session_middleware, csrf_guard
 
-ROUTE_MODULES = (auth, me, teams, org, imports, audit_log, tone, checkins)
+ROUTE_MODULES = (auth, me, teams, org, imports, audit_log, tone, checkins, recognition, celebrations, inbox)
 
 
 def _connect_tone(app: FastAPI, settings: Settings) -> None:

@@ -1,0 +1,1 @@
+"""Celebrations: work anniversaries, opted-in birthdays, milestones and team achievements, and the weekly digest."""

@@ -1,0 +1,3 @@
+"""Tables of the moments capability."""
+
+from __future__ import annotations

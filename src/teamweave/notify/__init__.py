@@ -1,0 +1,1 @@
+"""One outbox for everything that reaches people: the web inbox, Slack webhooks, e-mail and calendar invites."""

@@ -1,0 +1,3 @@
+"""Tables of the notify capability."""
+
+from __future__ import annotations

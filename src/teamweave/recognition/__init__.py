@@ -1,0 +1,1 @@
+"""Recognition: thanks tied to a company value, its feeds, and equity in who gets recognised."""

@@ -1,0 +1,3 @@
+"""Tables of the recognition capability."""
+
+from __future__ import annotations
