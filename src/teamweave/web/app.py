@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 
 from teamweave import __version__
 from teamweave.config import Settings
+from teamweave.notify.delivery import ONE_CLICK_PATH
 from teamweave.runtime import Runtime
 from teamweave.tone.llm_rewrite import Endpoint
 from teamweave.web.errors import install_error_handlers
@@ -61,6 +62,7 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
     app.state.login_throttle = LoginThrottle()
     for module in ROUTE_MODULES:
         app.include_router(module.router)
+    app.add_route(ONE_CLICK_PATH, inbox.one_click_unsubscribe, methods=["GET", "POST"])  # RFC 8058, no CSRF
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _connect_tone(app, settings)
     install_error_handlers(app)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 20:35:35.151782
+Create Date: 2026-11-23 21:50:36.202949
 """
 
 from __future__ import annotations
@@ -83,6 +83,17 @@ def upgrade() -> None:
         sa.Column("after_hours_share", sa.Float(), nullable=True),
         sa.Column("ties_change", sa.Integer(), nullable=True),
         sa.Column("strength_change", sa.Float(), nullable=True),
+        sa.Column("new_ties", sa.Integer(), nullable=True),
+        sa.Column("lost_ties", sa.Integer(), nullable=True),
+        sa.Column("chat_share", sa.Float(), nullable=True),
+        sa.Column("email_share", sa.Float(), nullable=True),
+        sa.Column("meeting_share", sa.Float(), nullable=True),
+        sa.Column("code_review_share", sa.Float(), nullable=True),
+        sa.Column("in_person_share", sa.Float(), nullable=True),
+        sa.Column("cut_point", sa.Boolean(), nullable=True),
+        sa.Column("sole_link_teams", sa.String(length=2000), nullable=True),
+        sa.Column("focus_hours", sa.Float(), nullable=True),
+        sa.Column("focus_blocks", sa.Float(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_person_metrics")),
         sa.UniqueConstraint(
             "org",
@@ -122,6 +133,17 @@ def upgrade() -> None:
         sa.Column("human_share", sa.Float(), nullable=True),
         sa.Column("after_hours_share", sa.Float(), nullable=True),
         sa.Column("mean_ties", sa.Float(), nullable=True),
+        sa.Column("mean_new_ties", sa.Float(), nullable=True),
+        sa.Column("mean_lost_ties", sa.Float(), nullable=True),
+        sa.Column("chat_share", sa.Float(), nullable=True),
+        sa.Column("email_share", sa.Float(), nullable=True),
+        sa.Column("meeting_share", sa.Float(), nullable=True),
+        sa.Column("code_review_share", sa.Float(), nullable=True),
+        sa.Column("in_person_share", sa.Float(), nullable=True),
+        sa.Column("cut_points", sa.Integer(), nullable=True),
+        sa.Column("thin_links", sa.Integer(), nullable=True),
+        sa.Column("focus_hours", sa.Float(), nullable=True),
+        sa.Column("focus_blocks", sa.Float(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_team_metrics")),
         sa.UniqueConstraint(
             "org", "period", "window_start", "team_id", name=op.f("uq_team_metrics_org_period_window_start_team_id")
@@ -188,6 +210,90 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_people_org"), ["org"], unique=False)
         batch_op.create_index(batch_op.f("ix_people_pseudonym"), ["pseudonym"], unique=False)
         batch_op.create_index(batch_op.f("ix_people_team_id"), ["team_id"], unique=False)
+
+    op.create_table(
+        "celebration_preferences",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("org", sa.String(length=64), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("hide_anniversary", sa.Boolean(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["people.id"], name=op.f("fk_celebration_preferences_person_id_people"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_celebration_preferences")),
+        sa.UniqueConstraint("org", "person_id", name=op.f("uq_celebration_preferences_org_person_id")),
+    )
+    with op.batch_alter_table("celebration_preferences", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_celebration_preferences_org"), ["org"], unique=False)
+        batch_op.create_index(batch_op.f("ix_celebration_preferences_person_id"), ["person_id"], unique=False)
+
+    op.create_table(
+        "checkin_action_items",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("org", sa.String(length=64), nullable=False),
+        sa.Column("manager_id", sa.Integer(), nullable=False),
+        sa.Column("report_id", sa.Integer(), nullable=False),
+        sa.Column("owner", sa.String(length=8), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("done", sa.Boolean(), nullable=False),
+        sa.Column("done_on", sa.Date(), nullable=True),
+        sa.CheckConstraint("owner IN ('manager', 'report')", name=op.f("ck_checkin_action_items_owner_side")),
+        sa.ForeignKeyConstraint(
+            ["manager_id"], ["people.id"], name=op.f("fk_checkin_action_items_manager_id_people"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["report_id"], ["people.id"], name=op.f("fk_checkin_action_items_report_id_people"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_checkin_action_items")),
+    )
+    with op.batch_alter_table("checkin_action_items", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_checkin_action_items_manager_id"), ["manager_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_checkin_action_items_org"), ["org"], unique=False)
+        batch_op.create_index(batch_op.f("ix_checkin_action_items_report_id"), ["report_id"], unique=False)
+
+    op.create_table(
+        "checkin_coaching_consents",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("org", sa.String(length=64), nullable=False),
+        sa.Column("report_id", sa.Integer(), nullable=False),
+        sa.Column("granted_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["report_id"], ["people.id"], name=op.f("fk_checkin_coaching_consents_report_id_people"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_checkin_coaching_consents")),
+        sa.UniqueConstraint("org", "report_id", name=op.f("uq_checkin_coaching_consents_org_report_id")),
+    )
+    with op.batch_alter_table("checkin_coaching_consents", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_checkin_coaching_consents_org"), ["org"], unique=False)
+        batch_op.create_index(batch_op.f("ix_checkin_coaching_consents_report_id"), ["report_id"], unique=False)
+
+    op.create_table(
+        "checkin_notes",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("org", sa.String(length=64), nullable=False),
+        sa.Column("manager_id", sa.Integer(), nullable=False),
+        sa.Column("report_id", sa.Integer(), nullable=False),
+        sa.Column("author_id", sa.Integer(), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["author_id"], ["people.id"], name=op.f("fk_checkin_notes_author_id_people"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["manager_id"], ["people.id"], name=op.f("fk_checkin_notes_manager_id_people"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["report_id"], ["people.id"], name=op.f("fk_checkin_notes_report_id_people"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_checkin_notes")),
+    )
+    with op.batch_alter_table("checkin_notes", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_checkin_notes_author_id"), ["author_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_checkin_notes_manager_id"), ["manager_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_checkin_notes_org"), ["org"], unique=False)
+        batch_op.create_index(batch_op.f("ix_checkin_notes_report_id"), ["report_id"], unique=False)
 
     op.create_table(
         "checkin_one_on_ones",
@@ -301,6 +407,140 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_identities_pseudonym"), ["pseudonym"], unique=False)
 
     op.create_table(
+        "moments",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("org", sa.String(length=64), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=True),
+        sa.Column("team_id", sa.Integer(), nullable=True),
+        sa.Column("entered_by_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "(kind = 'milestone' AND person_id IS NOT NULL AND team_id IS NULL) OR (kind = 'achievement' AND team_id IS NOT NULL AND person_id IS NULL)",
+            name=op.f("ck_moments_moment_subject"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["entered_by_id"], ["people.id"], name=op.f("fk_moments_entered_by_id_people"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["people.id"], name=op.f("fk_moments_person_id_people"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(["team_id"], ["teams.id"], name=op.f("fk_moments_team_id_teams"), ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_moments")),
+    )
+    with op.batch_alter_table("moments", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_moments_day"), ["day"], unique=False)
+        batch_op.create_index(batch_op.f("ix_moments_entered_by_id"), ["entered_by_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_moments_org"), ["org"], unique=False)
+        batch_op.create_index(batch_op.f("ix_moments_person_id"), ["person_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_moments_team_id"), ["team_id"], unique=False)
+
+    op.create_table(
+        "new_hire_integration",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("org", sa.String(length=64), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("team_id", sa.Integer(), nullable=True),
+        sa.Column("start_date", sa.Date(), nullable=False),
+        sa.Column("ties_30", sa.Integer(), nullable=True),
+        sa.Column("ties_60", sa.Integer(), nullable=True),
+        sa.Column("ties_90", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["people.id"], name=op.f("fk_new_hire_integration_person_id_people"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_new_hire_integration")),
+        sa.UniqueConstraint("org", "person_id", name=op.f("uq_new_hire_integration_org_person_id")),
+    )
+    with op.batch_alter_table("new_hire_integration", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_new_hire_integration_person_id"), ["person_id"], unique=False)
+
+    op.create_table(
+        "notify_outbox",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("org", sa.String(length=64), nullable=False),
+        sa.Column("dedupe_key", sa.String(length=200), nullable=False),
+        sa.Column("kind", sa.String(length=32), nullable=False),
+        sa.Column("channel", sa.String(length=16), nullable=False),
+        sa.Column("recipient_id", sa.Integer(), nullable=True),
+        sa.Column("subject", sa.String(length=200), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("html", sa.Text(), nullable=True),
+        sa.Column("link", sa.String(length=500), nullable=True),
+        sa.Column("invite", sa.JSON(), nullable=True),
+        sa.Column("blocks", sa.JSON(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("not_before", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("last_error", sa.String(length=500), nullable=True),
+        sa.Column("read_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["recipient_id"], ["people.id"], name=op.f("fk_notify_outbox_recipient_id_people"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_notify_outbox")),
+        sa.UniqueConstraint("org", "dedupe_key", name=op.f("uq_notify_outbox_org_dedupe_key")),
+    )
+    with op.batch_alter_table("notify_outbox", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_notify_outbox_next_attempt_at"), ["next_attempt_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_notify_outbox_org"), ["org"], unique=False)
+        batch_op.create_index(batch_op.f("ix_notify_outbox_recipient_id"), ["recipient_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_notify_outbox_status"), ["status"], unique=False)
+
+    op.create_table(
+        "notify_unsubscriptions",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("org", sa.String(length=64), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=32), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["people.id"], name=op.f("fk_notify_unsubscriptions_person_id_people"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_notify_unsubscriptions")),
+        sa.UniqueConstraint("org", "person_id", "kind", name=op.f("uq_notify_unsubscriptions_org_person_id_kind")),
+    )
+    with op.batch_alter_table("notify_unsubscriptions", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_notify_unsubscriptions_org"), ["org"], unique=False)
+        batch_op.create_index(batch_op.f("ix_notify_unsubscriptions_person_id"), ["person_id"], unique=False)
+
+    op.create_table(
+        "recognitions",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("org", sa.String(length=64), nullable=False),
+        sa.Column("giver_id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=True),
+        sa.Column("team_id", sa.Integer(), nullable=True),
+        sa.Column("value", sa.String(length=100), nullable=False),
+        sa.Column("message", sa.Text(), nullable=False),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.Column("public", sa.Boolean(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("(person_id IS NULL) <> (team_id IS NULL)", name=op.f("ck_recognitions_person_or_team")),
+        sa.ForeignKeyConstraint(
+            ["giver_id"], ["people.id"], name=op.f("fk_recognitions_giver_id_people"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["people.id"], name=op.f("fk_recognitions_person_id_people"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["team_id"], ["teams.id"], name=op.f("fk_recognitions_team_id_teams"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_recognitions")),
+        sqlite_autoincrement=True,
+    )
+    with op.batch_alter_table("recognitions", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_recognitions_created_at"), ["created_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_recognitions_giver_id"), ["giver_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_recognitions_org"), ["org"], unique=False)
+        batch_op.create_index(batch_op.f("ix_recognitions_person_id"), ["person_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_recognitions_team_id"), ["team_id"], unique=False)
+
+    op.create_table(
         "users",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("org", sa.String(length=64), nullable=False),
@@ -322,15 +562,87 @@ def upgrade() -> None:
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_users_org"), ["org"], unique=False)
 
+    op.create_table(
+        "recognition_receivers",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("org", sa.String(length=64), nullable=False),
+        sa.Column("recognition_id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("team_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["people.id"], name=op.f("fk_recognition_receivers_person_id_people"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["recognition_id"],
+            ["recognitions.id"],
+            name=op.f("fk_recognition_receivers_recognition_id_recognitions"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["team_id"], ["teams.id"], name=op.f("fk_recognition_receivers_team_id_teams"), ondelete="SET NULL"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_recognition_receivers")),
+        sa.UniqueConstraint(
+            "recognition_id", "person_id", name=op.f("uq_recognition_receivers_recognition_id_person_id")
+        ),
+    )
+    with op.batch_alter_table("recognition_receivers", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_recognition_receivers_created_at"), ["created_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_recognition_receivers_org"), ["org"], unique=False)
+        batch_op.create_index(batch_op.f("ix_recognition_receivers_person_id"), ["person_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_recognition_receivers_recognition_id"), ["recognition_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_recognition_receivers_team_id"), ["team_id"], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table("recognition_receivers", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_recognition_receivers_team_id"))
+        batch_op.drop_index(batch_op.f("ix_recognition_receivers_recognition_id"))
+        batch_op.drop_index(batch_op.f("ix_recognition_receivers_person_id"))
+        batch_op.drop_index(batch_op.f("ix_recognition_receivers_org"))
+        batch_op.drop_index(batch_op.f("ix_recognition_receivers_created_at"))
+
+    op.drop_table("recognition_receivers")
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_users_org"))
 
     op.drop_table("users")
+    with op.batch_alter_table("recognitions", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_recognitions_team_id"))
+        batch_op.drop_index(batch_op.f("ix_recognitions_person_id"))
+        batch_op.drop_index(batch_op.f("ix_recognitions_org"))
+        batch_op.drop_index(batch_op.f("ix_recognitions_giver_id"))
+        batch_op.drop_index(batch_op.f("ix_recognitions_created_at"))
+
+    op.drop_table("recognitions")
+    with op.batch_alter_table("notify_unsubscriptions", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_notify_unsubscriptions_person_id"))
+        batch_op.drop_index(batch_op.f("ix_notify_unsubscriptions_org"))
+
+    op.drop_table("notify_unsubscriptions")
+    with op.batch_alter_table("notify_outbox", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_notify_outbox_status"))
+        batch_op.drop_index(batch_op.f("ix_notify_outbox_recipient_id"))
+        batch_op.drop_index(batch_op.f("ix_notify_outbox_org"))
+        batch_op.drop_index(batch_op.f("ix_notify_outbox_next_attempt_at"))
+
+    op.drop_table("notify_outbox")
+    with op.batch_alter_table("new_hire_integration", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_new_hire_integration_person_id"))
+
+    op.drop_table("new_hire_integration")
+    with op.batch_alter_table("moments", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_moments_team_id"))
+        batch_op.drop_index(batch_op.f("ix_moments_person_id"))
+        batch_op.drop_index(batch_op.f("ix_moments_org"))
+        batch_op.drop_index(batch_op.f("ix_moments_entered_by_id"))
+        batch_op.drop_index(batch_op.f("ix_moments_day"))
+
+    op.drop_table("moments")
     with op.batch_alter_table("identities", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_identities_pseudonym"))
         batch_op.drop_index(batch_op.f("ix_identities_org"))
@@ -355,6 +667,29 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_checkin_one_on_ones_manager_id"))
 
     op.drop_table("checkin_one_on_ones")
+    with op.batch_alter_table("checkin_notes", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_checkin_notes_report_id"))
+        batch_op.drop_index(batch_op.f("ix_checkin_notes_org"))
+        batch_op.drop_index(batch_op.f("ix_checkin_notes_manager_id"))
+        batch_op.drop_index(batch_op.f("ix_checkin_notes_author_id"))
+
+    op.drop_table("checkin_notes")
+    with op.batch_alter_table("checkin_coaching_consents", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_checkin_coaching_consents_report_id"))
+        batch_op.drop_index(batch_op.f("ix_checkin_coaching_consents_org"))
+
+    op.drop_table("checkin_coaching_consents")
+    with op.batch_alter_table("checkin_action_items", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_checkin_action_items_report_id"))
+        batch_op.drop_index(batch_op.f("ix_checkin_action_items_org"))
+        batch_op.drop_index(batch_op.f("ix_checkin_action_items_manager_id"))
+
+    op.drop_table("checkin_action_items")
+    with op.batch_alter_table("celebration_preferences", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_celebration_preferences_person_id"))
+        batch_op.drop_index(batch_op.f("ix_celebration_preferences_org"))
+
+    op.drop_table("celebration_preferences")
     with op.batch_alter_table("people", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_people_team_id"))
         batch_op.drop_index(batch_op.f("ix_people_pseudonym"))
