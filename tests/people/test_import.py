@@ -96,10 +96,11 @@ def test_realistic_file_reports_each_bad_row_by_line_and_imports_the_good_ones(s
 def test_birthday_is_stored_only_with_opt_in(session: Session) -> None:
     _import(session, DATA / "hr_realistic.csv")
     people = _people(session)
-    assert people["ceo@acme.example"].birthday == date(1970, 5, 4)  # yes
-    assert people["ana@acme.example"].birthday == date(1990, 2, 3)  # yes
-    assert people["kim@acme.example"].birthday == date(1988, 12, 24)  # TRUE
-    assert people["quinn@acme.example"].birthday == date(1993, 3, 3)  # 1
+    # only the day and month are kept, on the year 2000: never the year of birth
+    assert people["ceo@acme.example"].birthday == date(2000, 5, 4)  # yes
+    assert people["ana@acme.example"].birthday == date(2000, 2, 3)  # yes
+    assert people["kim@acme.example"].birthday == date(2000, 12, 24)  # TRUE
+    assert people["quinn@acme.example"].birthday == date(2000, 3, 3)  # 1
     assert people["ben@acme.example"].birthday is None  # a date, but "no"
     assert people["mia@acme.example"].birthday is None  # garbage, "no": ignored
     with_birthday = {e for e, p in people.items() if p.birthday is not None}
@@ -108,10 +109,19 @@ def test_birthday_is_stored_only_with_opt_in(session: Session) -> None:
 
 def test_withdrawing_the_opt_in_erases_the_birthday(session: Session, tmp_path: Path) -> None:
     _import(session, _write(tmp_path, "a@x.org,Ann,,,,UTC,,1990-02-03,yes"))
-    assert _people(session)["a@x.org"].birthday == date(1990, 2, 3)
+    assert _people(session)["a@x.org"].birthday == date(2000, 2, 3)
     result = _import(session, _write(tmp_path, "a@x.org,Ann,,,,UTC,,1990-02-03,no"))
     assert result.updated == 1
     assert _people(session)["a@x.org"].birthday is None
+
+
+def test_a_birthday_shared_by_the_person_survives_an_import_that_does_not_say(session: Session, tmp_path: Path) -> None:
+    _import(session, _write(tmp_path, "a@x.org,Ann,,,,UTC,,,"))
+    person = _people(session)["a@x.org"]
+    service.set_birthday(session, org=ORG, person_id=person.id, month=7, day=14)
+    again = _import(session, _write(tmp_path, "a@x.org,Ann,,,,UTC,,,"))
+    assert (again.updated, again.unchanged) == (0, 1)
+    assert _people(session)["a@x.org"].birthday == date(2000, 7, 14)
 
 
 def test_reimporting_the_same_file_changes_nothing(session: Session) -> None:

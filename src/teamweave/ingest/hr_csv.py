@@ -47,7 +47,8 @@ _UTF8_HINT = "save the file as UTF-8 CSV"
 
 @dataclass(frozen=True)
 class HrRow:
-    """One valid HR record. ``birthday`` is already None unless the person opted in."""
+    """One valid HR record. ``birthday`` is already None unless the person opted in; ``birthday_opt_in`` is None
+    when the file does not say (empty cell or no such column), True or False when it does."""
 
     line: int
     email: str
@@ -58,6 +59,7 @@ class HrRow:
     timezone: str
     start_date: date | None
     birthday: date | None
+    birthday_opt_in: bool | None = None
 
 
 @lru_cache(maxsize=1)
@@ -233,7 +235,8 @@ class HrCsvReader:
         return answer in OPT_IN_VALUES
 
     def _row(self, values: dict[str, str], line: int) -> HrRow:
-        opted_in = values.get("birthday_opt_in", "").lower() in OPT_IN_VALUES
+        answer = values.get("birthday_opt_in", "").lower()
+        opted_in = answer in OPT_IN_VALUES
         manager = normalise_email(values.get("manager_email", ""))
         return HrRow(
             line=line,
@@ -245,6 +248,7 @@ class HrCsvReader:
             timezone=values["timezone"],
             start_date=_parse_date(values.get("start_date", "")),
             birthday=_parse_date(values.get("birthday", "")) if opted_in else None,
+            birthday_opt_in=None if not answer else opted_in,
         )
 
 

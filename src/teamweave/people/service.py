@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -99,6 +100,39 @@ def team_of_manager(session: Session, *, org: str, manager_id: int) -> Team | No
     return get_team(session, org=org, team_id=team_id)
 
 
+# Birthdays chosen by the person are stored on this leap year, so no year of birth is kept and 29 Feb fits.
+BIRTHDAY_YEAR = 2000
+
+
+def set_birthday(session: Session, *, org: str, person_id: int, month: int, day: int) -> Person:
+    """Opt a person in to birthday celebrations with their day and month (stored on year 2000, never a real year).
+
+    Only the person themself should call this (their own opt-in page). :class:`InputFormatError` for a day
+    that does not exist in a leap year; :class:`NotFound` for an unknown person.
+    """
+    try:
+        birthday = date(BIRTHDAY_YEAR, month, day)
+    except (TypeError, ValueError) as exc:
+        raise InputFormatError(f"{day}/{month} is not a day of the year", field="birthday") from exc
+    person = get_person(session, org=org, person_id=person_id)
+    person.birthday = birthday
+    session.flush()
+    return person
+
+
+def clear_birthday(session: Session, *, org: str, person_id: int) -> Person:
+    """Opt a person out of birthday celebrations: the stored date is removed, not hidden."""
+    person = get_person(session, org=org, person_id=person_id)
+    person.birthday = None
+    session.flush()
+    return person
+
+
+def birthdays(session: Session, *, org: str) -> dict[int, date]:
+    """Person id -> birthday of everyone who opted in (only their day and month are meaningful)."""
+    return {p.id: p.birthday for p in repository.people_of_org(session, org=org) if p.birthday is not None}
+
+
 def import_people(session: Session, *, org: str, path: Path, pseudonymiser: Pseudonymiser) -> HrImportResult:
     """Create or update people, teams, sites and manager links from an HR CSV file (docs/hr-csv.md).
 
@@ -183,8 +217,18 @@ def _values(
         "site_id": site_ids[row.site] if row.site else None,
         "timezone": row.timezone,
         "start_date": row.start_date,
-        "birthday": row.birthday,
-    }
+    } | _birthday(row)
+
+
+def _birthday(row: HrRow) -> dict[str, object]:
+    """The birthday an HR row sets: its day and month when it opts in (on year 2000, like a person's own opt-in),
+    none when it says no (a withdrawn opt-in erases it), and nothing at all when the row does not say, so that a
+    birthday the person shared on their own page survives the next HR import."""
+    if row.birthday_opt_in is None:
+        return {}
+    if row.birthday is None:
+        return {"birthday": None}
+    return {"birthday": date(BIRTHDAY_YEAR, row.birthday.month, row.birthday.day)}
 
 
 def _assign(person: Person, values: dict[str, object]) -> None:
