@@ -11,8 +11,15 @@ from sqlalchemy.orm import Session
 from tests.checkins.conftest import user
 from tests.web.seeding import SeededOrg
 
-from teamweave.checkins import service
-from teamweave.checkins.models import CheckinPair, CheckinResponse, HeldOneOnOne
+from teamweave.checkins import notes, prompts, service
+from teamweave.checkins.models import (
+    ActionItem,
+    CheckinPair,
+    CheckinResponse,
+    CoachingConsent,
+    HeldOneOnOne,
+    PairNote,
+)
 from teamweave.privacy.erasure import erase_person
 from teamweave.store.events import EventStore
 
@@ -22,7 +29,7 @@ DAY = date(2026, 11, 2)
 def _counts(session: Session) -> list[int]:
     return [
         int(session.execute(select(func.count()).select_from(table)).scalar_one())
-        for table in (CheckinResponse, HeldOneOnOne, CheckinPair)
+        for table in (CheckinResponse, HeldOneOnOne, CheckinPair, CoachingConsent, PairNote, ActionItem)
     ]
 
 
@@ -34,9 +41,16 @@ def test_erasing_a_person_removes_their_checkins(
     service.submit_checkin(session, org="default", viewer=alice, answers=[3, 3, 3, 3, 3], how_are_you="ok", day=DAY)
     service.log_one_on_one(session, org="default", viewer=mia, report_id=seeded.people["alice"], day=DAY)
     service.set_cadence(session, org="default", viewer=mia, report_id=seeded.people["alice"], every_days=7)
+    prompts.set_consent(session, org="default", viewer=alice, allow=True)
+    notes.add_note(session, org="default", viewer=alice, report_id=None, text="my note", day=DAY)
+    notes.add_note(session, org="default", viewer=mia, report_id=seeded.people["alice"], text="her note", day=DAY)
+    notes.add_item(
+        session, org="default", viewer=mia, report_id=seeded.people["alice"], owner="manager", text="do", day=DAY
+    )
     session.commit()
-    assert _counts(session) == [1, 1, 1]
+    assert _counts(session) == [1, 1, 1, 1, 2, 1]
     erase_person(session, org="default", email=f"{erased}@example.org", events=EventStore(tmp_path / "events"))
     session.commit()
     session.expire_all()
-    assert _counts(session) == [0, 0, 0]
+    consent_left = 1 if erased == "mia" else 0  # the consent is Alice's own: it stays when her manager is erased
+    assert _counts(session) == [0, 0, 0, consent_left, 0, 0]

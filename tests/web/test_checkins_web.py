@@ -153,3 +153,120 @@ def test_out_of_range_answers_are_422(web: tuple[TestClient, SeededOrg]) -> None
     token = csrf_of(client.get("/checkins").text)
     form = {f"who5_{n}": "3" for n in range(1, 6)} | {"who5_2": "6", "csrf_token": token}
     assert client.post("/checkins", data=form).status_code == 422
+
+
+def _post(client: TestClient, page_path: str, action: str, **form: str) -> int:
+    token = csrf_of(client.get(page_path).text)
+    return client.post(action, data={"csrf_token": token, **form}).status_code
+
+
+def test_prompts_from_the_bank_then_from_the_signals_with_consent(web: tuple[TestClient, SeededOrg]) -> None:
+    client, seeded = web
+    alice = seeded.people["alice"]
+    log_in(client, "alice")
+    _submit(client, [4, 4, 4, 4, 4])
+    _submit(client, [2, 2, 2, 2, 2])
+    log_in(client, "mia")
+    page = client.get(f"/checkins/reports/{alice}").text
+    assert "Before your next 1:1" in page
+    assert "From the question bank" in page
+    assert "fell from 80 to 40" not in page
+    log_in(client, "alice")
+    assert "Let my signals shape coaching prompts" in client.get("/checkins").text
+    assert _post(client, "/checkins", "/checkins/consent", allow="1") == 303
+    assert "Withdraw my consent" in client.get("/checkins").text
+    log_in(client, "mia")
+    page = client.get(f"/checkins/reports/{alice}").text
+    assert "Their WHO-5 fell from 80 to 40" in page
+    assert "Why:" in page
+
+
+def test_notes_carry_and_items_are_ticked_by_the_pair_only(web: tuple[TestClient, SeededOrg]) -> None:
+    client, seeded = web
+    alice = seeded.people["alice"]
+    log_in(client, "mia")
+    report_page = f"/checkins/reports/{alice}"
+    assert _post(client, report_page, f"{report_page}/notes", text="talk about the <b>conference</b>") == 303
+    assert _post(client, report_page, f"{report_page}/items", text="book the trip", owner="report") == 303
+    log_in(client, "alice")
+    own = client.get("/checkins").text
+    assert "talk about the &lt;b&gt;conference&lt;/b&gt;" in own
+    assert "book the trip" in own
+    item_id = int(own.split('action="/checkins/items/')[1].split('"')[0])
+    log_in(client, "dan")
+    assert _post(client, "/checkins/reports", f"/checkins/items/{item_id}", done="1") == 404
+    assert _post(client, "/checkins/reports", f"{report_page}/notes", text="not my report") == 403
+    log_in(client, "alice")
+    assert _post(client, "/checkins", f"/checkins/items/{item_id}", done="1") == 303
+    assert "<s>book the trip</s>" in client.get("/checkins").text
+    log_in(client, "mia")
+    assert "<s>book the trip</s>" in client.get(report_page).text
+
+
+def test_a_report_asks_for_a_1on1_and_the_manager_gets_it(web: tuple[TestClient, SeededOrg]) -> None:
+    client, _ = web
+    log_in(client, "alice")
+    token = csrf_of(client.get("/checkins").text)
+    response = client.post("/checkins/ask", data={"csrf_token": token})
+    assert response.status_code == 303
+    assert "Your manager has been asked for a 1:1" in client.get(response.headers["location"]).text
+    log_in(client, "mia")
+    assert "Alice asks for a 1:1" in client.get("/inbox").text
+
+
+def test_the_managers_own_cadence_page(web: tuple[TestClient, SeededOrg]) -> None:
+    client, seeded = web
+    log_in(client, "mia")
+    alice = seeded.people["alice"]
+    assert _post(client, f"/checkins/reports/{alice}", f"/checkins/reports/{alice}/held") == 303
+    page = client.get("/checkins/cadence")
+    assert page.status_code == 200
+    assert "<svg" in page.text
+    assert "11%" in page.text  # 1 of 9 reports within cadence
+    assert "Alice" in page.text
+    log_in(client, "alice")
+    assert client.get("/checkins/cadence").status_code == 403
+
+
+def test_scheduling_sends_invites_and_bad_times_are_422(web: tuple[TestClient, SeededOrg]) -> None:
+    client, seeded = web
+    alice = seeded.people["alice"]
+    log_in(client, "mia")
+    page = f"/checkins/reports/{alice}"
+    token = csrf_of(client.get(page).text)
+    response = client.post(f"{page}/schedule", data={"csrf_token": token, "start": "2026-11-30T10:00", "minutes": "30"})
+    assert response.status_code == 303
+    assert "Invites sent" in client.get(response.headers["location"]).text
+    assert "1:1 Mia / Alice" in client.get("/inbox").text
+    bad = client.post(f"{page}/schedule", data={"csrf_token": token, "start": "next monday", "minutes": "30"})
+    assert bad.status_code == 422
+    log_in(client, "alice")
+    assert "1:1 Mia / Alice" in client.get("/inbox").text
+
+
+@pytest.mark.parametrize(("role", "status"), [("alice", 403), ("mia", 200), ("pat", 200), ("root", 404), ("port", 403)])
+def test_the_cadence_page_as_every_role(web: tuple[TestClient, SeededOrg], role: str, status: int) -> None:
+    client, _ = web
+    log_in(client, role)
+    assert client.get("/checkins/cadence").status_code == status
+
+
+def test_the_new_forms_need_csrf(web: tuple[TestClient, SeededOrg]) -> None:
+    client, seeded = web
+    alice = seeded.people["alice"]
+    log_in(client, "alice")
+    for path, form in (
+        ("/checkins/consent", {"allow": "1"}),
+        ("/checkins/ask", {}),
+        ("/checkins/notes", {"text": "x"}),
+        ("/checkins/items", {"text": "x", "owner": "report"}),
+    ):
+        assert client.post(path, data=form).status_code == 403, path
+    log_in(client, "mia")
+    for path, form in (
+        (f"/checkins/reports/{alice}/notes", {"text": "x"}),
+        (f"/checkins/reports/{alice}/schedule", {"start": "2026-11-30T10:00"}),
+    ):
+        assert client.post(path, data=form).status_code == 403, path
+    assert "Notes and action items" in client.get(f"/checkins/reports/{alice}").text
+    assert "x</li>" not in client.get(f"/checkins/reports/{alice}").text

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -65,7 +66,7 @@ class CheckinResponse(Base):
 
 
 class HeldOneOnOne(Base):
-    """A 1:1 the pair held, logged by hand (``source`` 'manual'; calendar detection is a later increment)."""
+    """A 1:1 the pair held: logged by hand (``source`` 'manual') or found in imported calendars ('calendar')."""
 
     __tablename__ = "checkin_one_on_ones"
     __table_args__ = (UniqueConstraint("org", "manager_id", "report_id", "day", "source"),)
@@ -76,3 +77,48 @@ class HeldOneOnOne(Base):
     report_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     day: Mapped[date] = mapped_column(Date)
     source: Mapped[str] = mapped_column(String(16), default="manual")
+
+
+class CoachingConsent(Base):
+    """A report's consent that their own signals (WHO-5 trend, after-hours share, missed 1:1s) shape the coaching
+    prompts their manager sees. Off by default: no row, no consent; withdrawing deletes the row."""
+
+    __tablename__ = "checkin_coaching_consents"
+    __table_args__ = (UniqueConstraint("org", "report_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    org: Mapped[str] = mapped_column(String(64), index=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    granted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class PairNote(Base):
+    """A note one side of a pair wrote at a 1:1; it is shown again at the next one. Private to the pair."""
+
+    __tablename__ = "checkin_notes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    org: Mapped[str] = mapped_column(String(64), index=True)
+    manager_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    day: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    text: Mapped[str] = mapped_column(Text)
+
+
+class ActionItem(Base):
+    """An action item of a pair: who owns it (``owner`` 'manager' or 'report'), what, and whether it is done."""
+
+    __tablename__ = "checkin_action_items"
+    __table_args__ = (CheckConstraint("owner IN ('manager', 'report')", name="owner_side"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    org: Mapped[str] = mapped_column(String(64), index=True)
+    manager_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    owner: Mapped[str] = mapped_column(String(8))
+    text: Mapped[str] = mapped_column(Text)
+    day: Mapped[date] = mapped_column(Date)
+    done: Mapped[bool] = mapped_column(Boolean, default=False)
+    done_on: Mapped[date | None] = mapped_column(Date, nullable=True)

@@ -57,7 +57,7 @@ class CheckinView:
 class PairStatus:
     """A manager's view of one report: the check-ins of the pair, the cadence and whether a 1:1 is overdue.
 
-    ``last_held`` counts only 1:1s logged by hand for now (calendar detection is a later increment).
+    ``last_held`` counts 1:1s logged by hand and those found in imported calendars.
     """
 
     report_id: int

@@ -1,4 +1,5 @@
-"""CLI: ``teamweave analyze`` computes ties and metrics per week and month from the stored events."""
+"""CLI: ``teamweave analyze`` computes ties and metrics per week and month from the stored events, then finds
+the manager–report 1:1s held in imported calendars (for the check-ins' cadence)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from enum import StrEnum
 import typer
 from rich.table import Table
 
+from teamweave.checkins.calendar_detection import detect_held_one_on_ones
 from teamweave.cli.context import err, open_runtime, out
 from teamweave.cli.progress_bar import progress_for
 from teamweave.network.analysis import AnalysisSummary, analyze
@@ -36,7 +38,7 @@ def _summary_table(summary: AnalysisSummary) -> Table:
 def analyze_command(
     period: Period = typer.Option(Period.all, "--period", help="Which windows to compute: week, month or all."),
 ) -> None:
-    """Compute ties and person and team metrics per week and month (replaces earlier results)."""
+    """Compute ties and person and team metrics per week and month (replaces earlier results); find held 1:1s."""
     periods = ("week", "month") if period is Period.all else (period.value,)
     with open_runtime() as runtime:
         settings = runtime.settings
@@ -51,7 +53,10 @@ def analyze_command(
                 periods=periods,
                 progress=progress,
             )
+        with session_scope(runtime.sessions) as session:
+            held = detect_held_one_on_ones(session, org=settings.org, events=runtime.events)
     out.print(_summary_table(summary))
+    out.print(f"1:1s found in calendars: {held.found:,} ({held.added:,} new)")
     if summary.events == 0:
         out.print("No events stored yet: import some first (teamweave import <export>).")
 

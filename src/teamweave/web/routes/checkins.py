@@ -6,6 +6,11 @@
   ``/checkins/reports/{id}``: one own report with the pair's private answers; buttons to log a held 1:1 and to
   set the pair's cadence. Any other person's report answers 403. Every view is audited.
 * ``/checkins/teams``: WHO-5 team aggregates over >= k people, for managers, people-admins and admins.
+* ``/checkins/cadence``: a manager's own cadence kept across their reports (leading by example).
+* Notes that carry forward and action items (``/checkins/notes``, ``/checkins/items``, and the same under
+  ``/checkins/reports/{id}``) belong to the pair; either side ticks an item off (``/checkins/items/{id}``).
+* The report gives or withdraws consent to coaching from their signals (``/checkins/consent``) and can ask
+  their manager for a 1:1 (``/checkins/ask``); the manager sees coaching prompts on the report's page.
 """
 
 from __future__ import annotations
@@ -16,10 +21,13 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
+from sqlalchemy.orm import Session
 
+from teamweave.accounts.models import User
+from teamweave.checkins import cadence, notes, prompts, reminders
 from teamweave.checkins import service as checkins
 from teamweave.checkins.schemas import CONNECTION, HOW_ARE_YOU, WHO5_ANSWERS, WHO5_ITEMS, WHO5_STEM, CheckinView
-from teamweave.errors import NotFound
+from teamweave.errors import InputFormatError, NotFound
 from teamweave.people import service as people
 from teamweave.web.charts import Series, line_chart
 from teamweave.web.deps import CurrentUser, DbSession, ManagerOrAdmin, get_settings
@@ -29,6 +37,9 @@ router = APIRouter()
 
 Answer = Annotated[int, Form(ge=0, le=5)]
 FreeText = Annotated[str, Form(max_length=checkins.MAX_TEXT)]
+NoteText = Annotated[str, Form(max_length=notes.MAX_NOTE)]
+ItemText = Annotated[str, Form(max_length=notes.MAX_ITEM)]
+Owner = Annotated[str, Form(pattern="^(manager|report)$")]
 
 
 def today() -> date:
@@ -41,11 +52,12 @@ def trend_chart(views: list[CheckinView], title: str) -> Markup:
 
 
 @router.get("/checkins")
-def checkin_form(request: Request, user: CurrentUser, session: DbSession, saved: int = 0) -> Response:
+def checkin_form(request: Request, user: CurrentUser, session: DbSession, saved: int = 0, asked: int = 0) -> Response:
     org = get_settings(request).org
     if user.person_id is None:
         raise NotFound("your login is not linked to a person, so there is no check-in form")
     views = checkins.my_checkins(session, org=org, viewer=user)
+    day = today()
     return render(
         request,
         "checkins_form.html",
@@ -59,6 +71,10 @@ def checkin_form(request: Request, user: CurrentUser, session: DbSession, saved:
         views=list(reversed(views)),
         chart=trend_chart(views, "My WHO-5 over time") if views else None,
         saved=bool(saved),
+        asked=bool(asked),
+        consent=prompts.has_consent(session, org=org, report_id=user.person_id),
+        pair_notes=notes.my_pair_notes(session, org=org, viewer=user, today=day),
+        notes_action="/checkins",
     )
 
 
@@ -99,9 +115,12 @@ def my_reports(request: Request, user: ManagerOrAdmin, session: DbSession) -> Re
 
 
 @router.get("/checkins/reports/{person_id}")
-def one_report(person_id: int, request: Request, user: ManagerOrAdmin, session: DbSession) -> Response:
+def one_report(
+    person_id: int, request: Request, user: ManagerOrAdmin, session: DbSession, scheduled: int = 0
+) -> Response:
+    org, day = get_settings(request).org, today()
     status = checkins.report_status(
-        session, org=get_settings(request).org, viewer=user, report_id=person_id, today=today(), path=request.url.path
+        session, org=org, viewer=user, report_id=person_id, today=day, path=request.url.path
     )
     return render(
         request,
@@ -112,6 +131,12 @@ def one_report(person_id: int, request: Request, user: ManagerOrAdmin, session: 
         chart=trend_chart(status.checkins, f"WHO-5 of {status.report_name}") if status.checkins else None,
         how_are_you=HOW_ARE_YOU,
         connection=CONNECTION,
+        prompts=prompts.coaching_prompts(
+            session, org=org, viewer=user, report_id=person_id, today=day, path=request.url.path
+        ),
+        pair_notes=notes.notes_for_report(session, org=org, viewer=user, report_id=person_id, today=day),
+        notes_action=f"/checkins/reports/{person_id}",
+        scheduled=bool(scheduled),
     )
 
 
@@ -119,6 +144,30 @@ def one_report(person_id: int, request: Request, user: ManagerOrAdmin, session: 
 def log_held(person_id: int, request: Request, user: ManagerOrAdmin, session: DbSession) -> Response:
     checkins.log_one_on_one(session, org=get_settings(request).org, viewer=user, report_id=person_id, day=today())
     return RedirectResponse(f"/checkins/reports/{person_id}", status_code=303)
+
+
+@router.post("/checkins/reports/{person_id}/schedule")
+def schedule(
+    person_id: int,
+    request: Request,
+    user: ManagerOrAdmin,
+    session: DbSession,
+    start: Annotated[str, Form(max_length=32)],
+    minutes: Annotated[int, Form(ge=15, le=120)] = 30,
+) -> Response:
+    try:
+        local_start = datetime.fromisoformat(start).replace(tzinfo=None)
+    except ValueError as exc:
+        raise InputFormatError("a date and time like 2026-11-30T10:00", field="start") from exc
+    reminders.schedule_one_on_one(
+        session,
+        org=get_settings(request).org,
+        viewer=user,
+        report_id=person_id,
+        local_start=local_start,
+        minutes=minutes,
+    )
+    return RedirectResponse(f"/checkins/reports/{person_id}?scheduled=1", status_code=303)
 
 
 @router.post("/checkins/reports/{person_id}/cadence")
@@ -150,3 +199,84 @@ def team_aggregates(request: Request, user: ManagerOrAdmin, session: DbSession) 
         for team in people.teams(session, org=settings.org)
     ]
     return render(request, "checkins_teams.html", title="Team wellbeing", rows=rows)
+
+
+@router.post("/checkins/consent")
+def set_consent(
+    request: Request, user: CurrentUser, session: DbSession, allow: Annotated[int, Form(ge=0, le=1)]
+) -> Response:
+    prompts.set_consent(session, org=get_settings(request).org, viewer=user, allow=bool(allow))
+    return RedirectResponse("/checkins", status_code=303)
+
+
+@router.post("/checkins/ask")
+def ask_for_one_on_one(request: Request, user: CurrentUser, session: DbSession) -> Response:
+    reminders.request_one_on_one(session, org=get_settings(request).org, viewer=user, today=today())
+    return RedirectResponse("/checkins?asked=1", status_code=303)
+
+
+def _back(report_id: int | None) -> str:
+    return "/checkins" if report_id is None else f"/checkins/reports/{report_id}"
+
+
+def _add_note(request: Request, user: User, session: Session, report_id: int | None, text: str) -> Response:
+    notes.add_note(session, org=get_settings(request).org, viewer=user, report_id=report_id, text=text, day=today())
+    return RedirectResponse(_back(report_id), status_code=303)
+
+
+def _add_item(request: Request, user: User, session: Session, report_id: int | None, owner: str, text: str) -> Response:
+    notes.add_item(
+        session, org=get_settings(request).org, viewer=user, report_id=report_id, owner=owner, text=text, day=today()
+    )
+    return RedirectResponse(_back(report_id), status_code=303)
+
+
+@router.post("/checkins/notes")
+def add_my_note(request: Request, user: CurrentUser, session: DbSession, text: NoteText) -> Response:
+    return _add_note(request, user, session, None, text)
+
+
+@router.post("/checkins/reports/{person_id}/notes")
+def add_report_note(
+    person_id: int, request: Request, user: ManagerOrAdmin, session: DbSession, text: NoteText
+) -> Response:
+    return _add_note(request, user, session, person_id, text)
+
+
+@router.post("/checkins/items")
+def add_my_item(request: Request, user: CurrentUser, session: DbSession, owner: Owner, text: ItemText) -> Response:
+    return _add_item(request, user, session, None, owner, text)
+
+
+@router.post("/checkins/reports/{person_id}/items")
+def add_report_item(
+    person_id: int, request: Request, user: ManagerOrAdmin, session: DbSession, owner: Owner, text: ItemText
+) -> Response:
+    return _add_item(request, user, session, person_id, owner, text)
+
+
+@router.post("/checkins/items/{item_id}")
+def tick_item(
+    item_id: int, request: Request, user: CurrentUser, session: DbSession, done: Annotated[int, Form(ge=0, le=1)]
+) -> Response:
+    item = notes.set_done(
+        session, org=get_settings(request).org, viewer=user, item_id=item_id, done=bool(done), day=today()
+    )
+    return RedirectResponse(_back(None if item.report_id == user.person_id else item.report_id), status_code=303)
+
+
+@router.get("/checkins/cadence")
+def my_cadence(request: Request, user: ManagerOrAdmin, session: DbSession) -> Response:
+    if user.person_id is None:
+        raise NotFound("your login is not linked to a person, so you have no 1:1s")
+    kept = cadence.my_cadence(session, org=get_settings(request).org, viewer=user, today=today(), path=request.url.path)
+    chart = (
+        line_chart(
+            [Series("Reports within cadence", list(kept.weekly))],
+            title="Share of my reports within cadence",
+            percent=True,
+        )
+        if kept.weekly
+        else None
+    )
+    return render(request, "checkins_cadence.html", title="My 1:1 cadence", kept=kept, chart=chart)
