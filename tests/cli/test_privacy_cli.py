@@ -62,3 +62,19 @@ def test_opt_out_and_back_in(people: Path) -> None:
     exported = CliRunner().invoke(app, ["privacy", "export", "ana@acme.test"])
     assert json.loads(exported.output)["person"]["analytics_opt_out"] is True
     assert CliRunner().invoke(app, ["privacy", "opt-out", "ana@acme.test", "--undo"]).exit_code == 0
+
+
+def test_export_holds_every_capability_part(people: Path, tmp_path: Path) -> None:
+    given = CliRunner().invoke(
+        app,
+        ["recognise", "--from", "ben@acme.test", "--to", "ana@acme.test", "--value", "Care", "--message", "Thanks!"],
+    )
+    assert given.exit_code == 0, given.output
+    out = tmp_path / "ana.json"
+    result = CliRunner().invoke(app, ["privacy", "export", "ana@acme.test", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(out.read_text())
+    assert {"checkins", "recognition", "celebrations", "notifications"} <= data.keys()
+    assert "Thanks!" in json.dumps(data["recognition"])
+    assert [m["kind"] for m in data["notifications"]["messages"]] == ["recognition"]
+    assert data["checkins"]["checkin_responses"] == []

@@ -43,6 +43,18 @@ def _expected(seeded: SeededOrg) -> dict[str, dict[str, int]]:
         (f"/checkins/reports/{seeded.people['quinn']}", (302, 403, 403, 403, 403, 403)),
         ("/checkins/reports/999999", (302, 403, 404, 404, 404, 403)),
         ("/checkins/teams", (302, 403, 200, 200, 200, 403)),
+        ("/checkins/cadence", (302, 403, 200, 200, 404, 403)),
+        ("/recognition", (302, 200, 200, 200, 200, 200)),
+        ("/recognition/give", (302, 200, 200, 200, 403, 403)),
+        (f"/recognition/teams/{platform}", (302, 200, 200, 200, 200, 200)),
+        ("/recognition/teams/999999", (302, 404, 404, 404, 404, 404)),
+        ("/recognition/mine", (302, 200, 200, 200, 403, 403)),
+        ("/recognition/equity", (302, 403, 200, 200, 200, 403)),
+        ("/api/recognition/feed", (401, 200, 200, 200, 200, 200)),
+        ("/api/recognition/mine", (401, 200, 200, 200, 403, 403)),
+        ("/celebrations", (302, 200, 200, 200, 200, 200)),
+        ("/inbox", (302, 200, 200, 200, 404, 404)),
+        ("/unsubscribe?token=forged", (422, 422, 422, 422, 422, 422)),
         ("/no-such-page", (404, 404, 404, 404, 404, 404)),
     ]
     return {path: dict(zip(ROLES, codes, strict=True)) for path, codes in table}
@@ -81,6 +93,17 @@ def test_the_route_table_covers_every_get_route() -> None:
         "/checkins/reports",
         "/checkins/reports/{person_id}",
         "/checkins/teams",
+        "/checkins/cadence",
+        "/recognition",
+        "/recognition/give",
+        "/recognition/teams/{team_id}",
+        "/recognition/mine",
+        "/recognition/equity",
+        "/api/recognition/feed",
+        "/api/recognition/mine",
+        "/celebrations",
+        "/inbox",
+        "/unsubscribe",
     }
     assert app_paths == walked
 

@@ -19,6 +19,8 @@ from typing import TypeVar
 from sqlalchemy.orm import Session
 
 from teamweave.accounts import service as accounts_service
+from teamweave.checkins.calendar_detection import detect_held_one_on_ones
+from teamweave.demo import rituals
 from teamweave.demo.generator import DEMO_PASSWORD, generate
 from teamweave.demo.manifest import DemoLogin, DemoManifest, read_manifest
 from teamweave.errors import TeamweaveError
@@ -142,6 +144,7 @@ def _import_everything(
             s, runtime, directory / manifest.calendars_dir, manifest.start, manifest.end, progress
         ),
     )
+    step("rituals", lambda s: _seed_rituals(s, runtime, manifest))
     step(
         "analyze",
         lambda s: analysis.analyze(
@@ -155,6 +158,33 @@ def _import_everything(
         ),
     )
     step("logins", lambda s: _create_logins(s, org=org, logins=manifest.logins))
+    step("one_on_ones", lambda s: detect_held_one_on_ones(s, org=org, events=runtime.events))
+    step("checkins", lambda s: _seed_checkins(s, org=org, manifest=manifest))
+
+
+def _member(manifest: DemoManifest) -> DemoLogin:
+    """The demo's member login (the first one listed)."""
+    return next(login for login in manifest.logins if login.role == "member")
+
+
+def _seed_rituals(session: Session, runtime: Runtime, manifest: DemoManifest) -> int:
+    """Recognitions and celebrations, entered through their services (before the analysis: recognitions are
+    interactions too)."""
+    ph = manifest.phenomena
+    given = rituals.seed_recognitions(session, runtime, today=manifest.end, new_hire=ph.new_hire, seed=manifest.seed)
+    member = _member(manifest).email or ""
+    teams = (ph.bot_team, ph.siloed_team)
+    return given + rituals.seed_celebrations(
+        session, org=runtime.settings.org, today=manifest.end, member=member, teams=teams
+    )
+
+
+def _seed_checkins(session: Session, *, org: str, manifest: DemoManifest) -> int:
+    username = _member(manifest).username
+    user = next((u for u in accounts_service.list_users(session, org=org) if u.username == username), None)
+    if user is None:
+        raise TeamweaveError("the demo member's login is missing", where="demo")
+    return rituals.seed_checkins(session, org=org, today=manifest.end, member=user)
 
 
 def _import_people(session: Session, runtime: Runtime, path: Path) -> int:

@@ -27,6 +27,9 @@ NAV: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("/checkins", "My check-in", frozenset({Role.MEMBER, Role.MANAGER, Role.PEOPLE_ADMIN, Role.ADMIN})),
     ("/checkins/reports", "My reports", frozenset({Role.MANAGER})),
     ("/checkins/teams", "Team wellbeing", frozenset({Role.MANAGER, Role.PEOPLE_ADMIN, Role.ADMIN})),
+    ("/recognition", "Recognition", frozenset(Role)),
+    ("/celebrations", "Celebrations", frozenset(Role)),
+    ("/inbox", "Inbox", frozenset({Role.MEMBER, Role.MANAGER, Role.PEOPLE_ADMIN, Role.ADMIN})),
 )
 
 
@@ -80,7 +83,7 @@ def active_href(path: str, links: list[tuple[str, str]]) -> str | None:
     return max(matches, key=len) if matches else None
 
 
-PERSONAL_PAGES = frozenset({"/me", "/checkins", "/checkins/reports"})
+PERSONAL_PAGES = frozenset({"/me", "/checkins", "/checkins/reports", "/inbox"})
 
 
 def nav_for(user: User | None) -> list[tuple[str, str]]:
