@@ -8,7 +8,7 @@ it twice, or after a crash, changes nothing that was already done.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 
 import typer
 from rich.table import Table
@@ -19,18 +19,35 @@ from teamweave.cli.context import err, open_runtime, out
 from teamweave.cli.progress_bar import progress_for
 from teamweave.config import Settings
 from teamweave.moments import reminders as celebration_reminders
+from teamweave.moments.occurrences import iso_week_start
+from teamweave.moments.schemas import DigestSection
 from teamweave.notify.delivery import deliver_due
 from teamweave.notify.schemas import DeliveryReport
 from teamweave.recognition import reminders as recognition_reminders
+from teamweave.recognition import service as recognition_service
 from teamweave.store.session import session_scope
 
 QueueReminders = Callable[..., int]
 """``queue_reminders(session, *, org, today, settings) -> int`` of a capability."""
 
+
+def celebrations_with_thanks(session: Session, *, org: str, today: date, settings: Settings) -> int:
+    """Celebration reminders and weekly team digests, each digest with last week's public recognitions."""
+    monday = iso_week_start(today)
+    start = datetime.combine(monday - timedelta(days=7), time(), tzinfo=UTC)
+    thanks = recognition_service.public_lines_by_team(session, org=org, start=start, end=start + timedelta(days=7))
+    sections = {team_id: [DigestSection(THANKS_TITLE, lines)] for team_id, lines in thanks.items()}
+    return celebration_reminders.queue_reminders(
+        session, org=org, today=today, settings=settings, extra_sections=sections
+    )
+
+
+THANKS_TITLE = "Thanks given last week"
+
 REMINDERS: tuple[tuple[str, QueueReminders], ...] = (
     ("1:1 check-ins", checkin_reminders.queue_reminders),
     ("recognition", recognition_reminders.queue_reminders),
-    ("celebrations and digests", celebration_reminders.queue_reminders),
+    ("celebrations and digests", celebrations_with_thanks),
 )
 """Every capability with due reminders, in the order they are queued."""
 

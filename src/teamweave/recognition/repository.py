@@ -136,3 +136,24 @@ def given_times(session: Session, *, org: str, giver_id: int, since: datetime) -
         .order_by(Recognition.created_at)
     )
     return list(session.scalars(stmt))
+
+
+def public_by_team_between(
+    session: Session, *, org: str, start: datetime, end: datetime
+) -> list[tuple[int, Recognition]]:
+    """(team id, recognition) for each public recognition given in ``[start, end)``, once per team it reached
+    (the team recognised, or the team a receiver was in when recognised), oldest first."""
+    receiver_teams = select(RecognitionReceiver.recognition_id, RecognitionReceiver.team_id.label("team_id")).where(
+        RecognitionReceiver.org == org, RecognitionReceiver.team_id.is_not(None)
+    )
+    recognised_teams = select(Recognition.id, Recognition.team_id.label("team_id")).where(
+        Recognition.org == org, Recognition.team_id.is_not(None)
+    )
+    reached = receiver_teams.union(recognised_teams).subquery()
+    stmt = (
+        select(reached.c.team_id, Recognition)
+        .join(Recognition, Recognition.id == reached.c.recognition_id)
+        .where(Recognition.public.is_(True), Recognition.created_at >= start, Recognition.created_at < end)
+        .order_by(Recognition.created_at, Recognition.id, reached.c.team_id)
+    )
+    return [(int(team_id), row) for team_id, row in session.execute(stmt)]

@@ -337,3 +337,16 @@ def personal_export(session: Session, *, org: str, person_id: int) -> dict[str, 
 def has_any(session: Session, *, org: str) -> bool:
     """Whether the org holds any recognition at all (e.g. so the demo seeds them only once)."""
     return bool(repository.public_feed(session, org=org, limit=1) or repository.all_of_org(session, org=org))
+
+
+def public_lines_by_team(session: Session, *, org: str, start: datetime, end: datetime) -> dict[int, list[str]]:
+    """Team id -> one line per public recognition that reached the team in ``[start, end)``, for its weekly
+    digest: "Ana thanked Ben for Care: “...”". Notes and private recognitions never appear."""
+    pairs = repository.public_by_team_between(session, org=org, start=as_utc(start), end=as_utc(end))
+    views = {v.id: v for v in _views(session, org=org, rows=list({row.id: row for _, row in pairs}.values()))}
+    lines: dict[int, list[str]] = {}
+    for team_id, row in pairs:
+        view = views[row.id]
+        whom = view.to_team or ", ".join(view.receivers)
+        lines.setdefault(team_id, []).append(f"{view.giver} thanked {whom} for {view.value}: “{view.message}”")
+    return lines
