@@ -63,14 +63,16 @@ def import_command(
     print_summary(summary)
 
 
-def _listing(title: str, items: list[str], limit: int) -> None:
+def _listing(title: str, items: list[str], limit: int, total: int | None = None) -> None:
+    """The first ``limit`` items under a title with the count; ``total`` when the list itself is capped."""
     if not items:
         return
-    out.print(f"[bold]{title}[/] ({len(items)}):")
+    count = max(total or 0, len(items))
+    out.print(f"[bold]{title}[/] ({count:,}):")
     for item in items[:limit]:
         out.print(f"  {item}", markup=False)
-    if len(items) > limit:
-        out.print(f"  … and {len(items) - limit} more")
+    if count > limit:
+        out.print(f"  … and {count - limit:,} more")
 
 
 def print_summary(summary: ImportSummary) -> None:
@@ -99,8 +101,9 @@ def print_summary(summary: ImportSummary) -> None:
         "Unmatched identities (no person with that e-mail; resolve them on the Imports page)",
         summary.unmatched,
         SHOWN_IDENTITIES,
+        summary.unmatched_total,
     )
-    _listing("Bots", summary.bots, SHOWN_IDENTITIES)
+    _listing("Bots", summary.bots, SHOWN_IDENTITIES, summary.bots_total)
     if summary.dropped_targets:
         out.print(f"{summary.dropped_targets} user ids named as targets are unknown to the source and were left out")
     if summary.quarantine_file:

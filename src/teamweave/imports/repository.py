@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any, Final, cast
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Insert, Table, bindparam, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from teamweave.imports.models import Identity, ImportRun
+
+IDENTITIES: Final = cast(Table, Identity.__table__)
 
 
 def add_run(session: Session, run: ImportRun) -> ImportRun:
@@ -39,6 +43,47 @@ def identities_of_source(session: Session, *, org: str, source: str) -> list[Ide
 def add_identity(session: Session, identity: Identity) -> Identity:
     session.add(identity)
     return identity
+
+
+def resolved_pseudonyms(session: Session, *, org: str, source: str) -> set[str]:
+    """Pseudonyms of the identities of a source already resolved to a person (few: an admin resolved them)."""
+    stmt = select(Identity.pseudonym).where(
+        Identity.org == org, Identity.source == source, Identity.person_id.is_not(None)
+    )
+    return set(session.execute(stmt).scalars())
+
+
+def _insert_ignoring_duplicates(session: Session) -> Insert:
+    keys = ["org", "source", "pseudonym"]
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(IDENTITIES).on_conflict_do_nothing(index_elements=keys)
+    return sqlite.insert(IDENTITIES).on_conflict_do_nothing(index_elements=keys)
+
+
+def insert_identities(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert identity rows (dicts of Identity columns) in one Core statement, skipping any already stored
+    (same org, source, pseudonym). No ORM object is made: memory does not grow with the rows inserted."""
+    if rows:
+        session.connection().execute(_insert_ignoring_duplicates(session), list(rows))
+
+
+def resolve_unresolved(session: Session, *, org: str, source: str, person_of: Mapping[str, int]) -> None:
+    """Set ``person_id`` of the stored, still unresolved identities named in ``person_of`` (pseudonym ->
+    person id); an identity an admin already resolved is left as it is. One executemany statement."""
+    if not person_of:
+        return
+    table = IDENTITIES
+    stmt = (
+        update(table)
+        .where(
+            table.c.org == org,
+            table.c.source == source,
+            table.c.pseudonym == bindparam("p"),
+            table.c.person_id.is_(None),
+        )
+        .values(person_id=bindparam("pid"))
+    )
+    session.connection().execute(stmt, [{"p": p, "pid": pid} for p, pid in person_of.items()])
 
 
 def get_identity(session: Session, *, org: str, identity_id: int) -> Identity | None:

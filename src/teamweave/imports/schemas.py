@@ -26,8 +26,12 @@ class ImportSummary(BaseModel):
     counts_by_kind: dict[str, int] = Field(default_factory=dict)
     skip_reasons: dict[str, int] = Field(default_factory=dict)
     errors: list[str] = Field(default_factory=list)
-    unmatched: list[str] = Field(default_factory=list, description="Labels of people not matched by e-mail.")
-    bots: list[str] = Field(default_factory=list, description="Labels of bot identities seen.")
+    unmatched: list[str] = Field(
+        default_factory=list, description="Labels of people not matched by e-mail (at most 10,000 listed)."
+    )
+    unmatched_total: int = Field(0, description="How many identities matched no person (all, not only listed).")
+    bots: list[str] = Field(default_factory=list, description="Labels of bot identities seen (at most 10,000).")
+    bots_total: int = Field(0, description="How many bot identities were seen.")
     dropped_targets: int = Field(0, description="Targets left out because the source does not know them.")
     quarantine_file: Path | None = None
     seconds: float = 0.0

@@ -109,6 +109,46 @@ def add_identity(
     return repository.add_identity(session, identity)
 
 
+def resolved_pseudonyms(session: Session, *, org: str, source: str) -> set[str]:
+    """Pseudonyms of a source's identities already resolved to a person (an importer lists them as matched)."""
+    return repository.resolved_pseudonyms(session, org=org, source=source)
+
+
+@dataclass(frozen=True, slots=True)
+class NewIdentity:
+    """An identity an importer saw that matched no person by e-mail (label cut to the column's 300 chars)."""
+
+    pseudonym: str
+    label: str
+    is_bot: bool
+
+
+def record_identities(
+    session: Session, *, org: str, source: str, run_id: int | None, identities: list[NewIdentity]
+) -> None:
+    """Record identities a source used, in one statement; those already recorded are left as they are
+    (label, resolution and first import kept). Bounded memory: no ORM object is made per identity."""
+    rows = [
+        {
+            "org": org,
+            "source": source,
+            "pseudonym": i.pseudonym,
+            "label": i.label[:300],
+            "person_id": None,
+            "is_bot": i.is_bot,
+            "first_import_id": run_id,
+        }
+        for i in identities
+    ]
+    repository.insert_identities(session, rows)
+
+
+def resolve_matched(session: Session, *, org: str, source: str, person_of: dict[str, int]) -> None:
+    """Resolve the recorded, unresolved identities that now match a person by e-mail (pseudonym -> person
+    id), so events imported earlier under the identity's pseudonym count as that person's."""
+    repository.resolve_unresolved(session, org=org, source=source, person_of=person_of)
+
+
 def unresolved_identities(session: Session, *, org: str) -> list[IdentityView]:
     """Identities not (yet) resolved to a person: people first, then bots."""
     return [IdentityView.model_validate(i) for i in repository.unresolved_identities(session, org=org)]

@@ -25,7 +25,7 @@ from typing import IO, Final
 from teamweave.errors import InputFormatError
 from teamweave.ingest.context import ImportContext
 from teamweave.ingest.csv_limits import DEFAULT_FIELD_CHARS, field_size_limit
-from teamweave.ingest.identity import SourceIdentity
+from teamweave.ingest.identity import CACHE_LIMIT, SourceIdentity
 from teamweave.ingest.records import KINDS, SOURCES, Interaction
 
 SOURCE: Final = "csv"
@@ -263,12 +263,16 @@ class CsvEvents:
         key = (value, is_bot)
         cached = self._pseudonyms.get(key)
         if cached is None:
+            if len(self._pseudonyms) >= CACHE_LIMIT:  # bounded memory whatever the number of distinct ids
+                self._pseudonyms.clear()
             cached = self._pseudonyms[key] = ctx.identities.pseudonym(_identity(value, is_bot=is_bot))
         return cached
 
     def _channel(self, ctx: ImportContext, source: str, channel: str) -> str:
         cached = self._channels.get((source, channel))
         if cached is None:
+            if len(self._channels) >= CACHE_LIMIT:
+                self._channels.clear()
             cached = self._channels[(source, channel)] = ctx.pseudonymiser.channel(source, channel)
         return cached
 

@@ -8,9 +8,10 @@ top-level folder (a zip of the folder) is read from that folder.
 
 from __future__ import annotations
 
+import os
 import re
 import zipfile
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from pathlib import Path, PurePosixPath
 from typing import Final
 
@@ -39,7 +40,7 @@ class SlackArchive:
         self.max_member_bytes = max_member_bytes
         self._zip: zipfile.ZipFile | None = None
         self._infos: dict[str, zipfile.ZipInfo] = {}
-        self._files: dict[str, Path] = {}
+        self._files: dict[str, str] = {}  # name -> file path (str: a Path costs more than the read)
         if self.path.is_dir():
             self._index_folder()
         else:
@@ -50,11 +51,10 @@ class SlackArchive:
         return sorted(self._infos or self._files)
 
     def _index_folder(self) -> None:
-        root = self.path.resolve()
-        files = {p.relative_to(self.path).as_posix(): p for p in self.path.rglob("*.json") if p.is_file()}
+        files = dict(_json_files(self.path, self.path.resolve(), ""))
         prefix = _export_prefix(files)
         for name, file in files.items():
-            if name.startswith(prefix) and file.resolve().is_relative_to(root):
+            if name.startswith(prefix):
                 self._files[name.removeprefix(prefix)] = file
 
     def _index_zip(self, max_total_bytes: int) -> None:
@@ -87,7 +87,8 @@ class SlackArchive:
             with self._zip.open(self._infos[name]) as handle:
                 data = handle.read(self.max_member_bytes + 1)
         else:
-            data = self._files[name].read_bytes()
+            with open(self._files[name], "rb") as handle:
+                data = handle.read()
         if len(data) > self.max_member_bytes:
             raise InputFormatError("file too large", file=name)
         return data
@@ -96,6 +97,23 @@ class SlackArchive:
         if self._zip is not None:
             self._zip.close()
             self._zip = None
+
+
+def _json_files(folder: Path, root: Path, relative: str) -> Iterator[tuple[str, str]]:
+    """``.json`` files under ``folder`` by relative name. One ``scandir`` a folder (an export has a file a day
+    and channel, tens of thousands): only symbolic links are resolved, and kept when they stay inside ``root``;
+    linked folders are not entered."""
+    with os.scandir(folder) as entries:
+        for entry in sorted(entries, key=lambda e: e.name):
+            name = f"{relative}{entry.name}"
+            if entry.is_dir(follow_symlinks=False):
+                yield from _json_files(Path(entry.path), root, f"{name}/")
+            elif entry.name.endswith(".json"):
+                linked = Path(entry.path)
+                if entry.is_file(follow_symlinks=False) or (
+                    entry.is_symlink() and linked.is_file() and linked.resolve().is_relative_to(root)
+                ):
+                    yield name, entry.path
 
 
 def _export_prefix(names: Collection[str]) -> str:

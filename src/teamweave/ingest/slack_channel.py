@@ -33,8 +33,8 @@ def parse_ts(value: object) -> datetime | None:
     seconds, _, fraction = value.partition(".")
     if not seconds.isdigit() or (fraction and not fraction.isdigit()):
         return None
-    micros = int(fraction[:6].ljust(6, "0")) if fraction else 0
-    return datetime.fromtimestamp(int(seconds), UTC) + timedelta(microseconds=micros)
+    stamp = datetime.fromtimestamp(int(seconds), UTC)
+    return stamp.replace(microsecond=int(fraction[:6].ljust(6, "0"))) if fraction else stamp
 
 
 @dataclass(frozen=True, slots=True)
