@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from teamweave.network.service import OrgEdge, OrgMap, OrgNode
-from teamweave.web.charts import Series, ei_colour, line_chart, org_map_svg
+from teamweave.web.charts import Mark, Series, ei_colour, line_chart, org_map_svg, share_bars
 
 
 def test_line_chart_escapes_labels_and_draws_points() -> None:
@@ -45,3 +45,32 @@ def test_ei_colour_runs_from_red_through_grey_to_blue() -> None:
     assert ei_colour(0.0) == "#cbd5e1"
     assert ei_colour(1.0) == "#2563eb"
     assert ei_colour(None) == "#94a3b8"
+
+
+def test_marks_are_drawn_inside_the_dates_only_and_escaped() -> None:
+    points = [(date(2026, 1, 5), 3.0), (date(2026, 1, 12), 4.0), (date(2026, 1, 19), 1.0)]
+    svg = line_chart(
+        [Series("ties", points)],
+        title="t",
+        marks=[
+            Mark(date(2026, 1, 19), "fell <a lot>", "down"),
+            Mark(date(2026, 1, 12), "rose", "up"),
+            Mark(date(2025, 1, 1), "outside", "down"),
+        ],
+    )
+    assert svg.count('class="change-mark"') == 2
+    assert "fell &lt;a lot&gt;" in svg
+    assert 'stroke="#dc2626"' in svg
+    assert 'stroke="#059669"' in svg
+    assert "outside" not in svg
+    assert "style=" not in svg
+    assert line_chart([Series("ties", points)], title="t") == line_chart([Series("ties", points)], title="t", marks=[])
+
+
+def test_share_bars_scale_and_say_unknown() -> None:
+    svg = share_bars([("chat", 0.5), ("e-mail", None), ("<x>", 1.0)], title="mix")
+    assert 'width="232.0"' in svg  # half of the 464-wide plot (640 - 120 - 56)
+    assert "e-mail: —</title>" in svg
+    assert "&lt;x&gt;: 100%" in svg
+    assert "style=" not in svg
+    assert "no data yet" in share_bars([("chat", None)], title="empty")

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from fastapi.testclient import TestClient
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from tests.web.conftest import csrf_of, log_in
-from tests.web.seeding import LATEST_MONTH, SeededOrg
+from tests.web.seeding import LATEST_MONTH, WEEKS, SeededOrg
 
 from teamweave.audit.models import AuditEntry
-from teamweave.network.models import PersonMetric
+from teamweave.network.models import NewHireIntegration, PersonMetric, TeamMetric
 from teamweave.people.models import Team
 from teamweave.privacy.thresholds import TOO_FEW_PEOPLE
 from teamweave.runtime import Runtime
@@ -26,7 +28,7 @@ def test_my_connections_shows_charts_and_plain_words(client: TestClient) -> None
     page = client.get("/me")
     assert page.status_code == 200
     assert "Only you can see this page" in page.text
-    assert page.text.count("<svg") == 3
+    assert page.text.count("<svg") == 6
     assert "you were in touch with" in page.text
     assert "more than the month before" in page.text
     assert "80% of your interactions were with people" in page.text
@@ -80,7 +82,8 @@ def test_team_health_shows_aggregates_and_too_few_for_small_slices(client: TestC
     assert "site: Lisbon" in text
     assert "site: Austin" in text
     assert "joined in the last 6 months" in text
-    assert text.count(TOO_FEW_PEOPLE) == 3  # Austin (2 people), Lisbon (the rest: 6) and the new hires (2)
+    # Austin (2 people), Lisbon (the rest: 6), the new hires (2) and the newcomers' curve (no newcomers in the data)
+    assert text.count(TOO_FEW_PEOPLE) == 4
     for name in ("Alice", "alice@example.org", "ps-alice", "Frank"):
         assert name not in text
 
@@ -235,3 +238,191 @@ def test_secure_cookies_when_configured(runtime: Runtime, seeded: SeededOrg) -> 
     settings = runtime.settings.model_copy(update={"secure_cookies": True})
     with TestClient(create_app(settings, runtime=runtime), base_url="https://testserver") as secure:
         assert "secure" in secure.get("/login").headers["set-cookie"].lower()
+
+
+def test_my_page_says_what_changed_with_evidence_and_marks_it(
+    client: TestClient, seeded: SeededOrg, runtime: Runtime
+) -> None:
+    """Alice's weekly ties hover around 11, then fall to 0 in the last week: flagged and explained."""
+    with session_scope(runtime.sessions) as session:
+        for week, ties in zip(WEEKS, [10, 12, 11, 13, 9, 11, 10, 0], strict=True):
+            extra = {"new_ties": 0, "lost_ties": 10, "chat_share": 0.5, "meeting_share": 0.5} if ties == 0 else {}
+            session.execute(
+                update(PersonMetric)
+                .where(PersonMetric.pseudonym == "ps-alice", PersonMetric.period == "week")
+                .where(PersonMetric.window_start == week)
+                .values(ties=ties, strong_ties=ties // 3, weak_ties=ties - ties // 3, **extra)
+            )
+    log_in(client, "alice")
+    text = client.get("/me").text
+    assert f"Your ties fell to 0 in the window starting {WEEKS[-1].isoformat()}" in text
+    assert "robust z-score" in text
+    assert 'class="change-mark"' in text
+    assert "New and lost ties per week" in text
+    api = client.get("/api/me/connections?period=week").json()
+    falls = [c for c in api["changes"] if c["metric"] == "ties" and c["direction"] == "down"]
+    assert falls
+    assert falls[0]["window_start"] == WEEKS[-1].isoformat()
+    assert falls[0]["evidence"].startswith("Your ties fell to 0")
+    assert api["windows"][-1]["lost_ties"] == 10
+    assert api["windows"][-1]["chat_share"] == 0.5
+
+
+def test_my_page_shows_my_channel_mix(client: TestClient, runtime: Runtime) -> None:
+    with session_scope(runtime.sessions) as session:
+        session.execute(
+            update(PersonMetric)
+            .where(
+                PersonMetric.pseudonym == "ps-alice",
+                PersonMetric.period == "month",
+                PersonMetric.window_start == LATEST_MONTH,
+            )
+            .values(chat_share=0.6, email_share=0.1, meeting_share=0.2, code_review_share=0.1, in_person_share=0.0)
+        )
+    log_in(client, "alice")
+    text = client.get("/me").text
+    assert "Your channel mix, latest month" in text
+    assert "meetings: 20%</title>" in text
+    assert "in person: 0%</title>" in text
+
+
+def _weekly_team(runtime: Runtime, team_id: int, members: int, mean_ties: list[float]) -> None:
+    with session_scope(runtime.sessions) as session:
+        for week, value in zip(WEEKS, mean_ties, strict=True):
+            session.add(
+                TeamMetric(
+                    org="default", period="week", window_start=week, team_id=team_id, members=members,
+                    density=0.5, ei_index=0.0, external_share=0.3, no_strong_tie=0, human_share=0.8,
+                    after_hours_share=0.1, mean_ties=value, mean_new_ties=1.0, mean_lost_ties=1.0,
+                    chat_share=0.7, email_share=0.1, meeting_share=0.2, code_review_share=0.0, in_person_share=0.0,
+                )
+            )  # fmt: skip
+
+
+def test_team_page_flags_a_fall_in_aggregates(client: TestClient, seeded: SeededOrg, runtime: Runtime) -> None:
+    _weekly_team(runtime, seeded.teams["Platform"], 8, [6.0, 6.5, 6.0, 6.5, 6.0, 6.5, 6.0, 2.0])
+    log_in(client, "mia")
+    text = client.get(f"/teams/{seeded.teams['Platform']}?period=week").text
+    assert f"The team&#39;s ties per member fell to 2 in the window starting {WEEKS[-1].isoformat()}" in text
+    assert 'class="change-mark"' in text
+    assert "Channel mix of the team, latest window" in text
+    assert "chat: 70%</title>" in text
+    body = client.get(f"/api/teams/{seeded.teams['Platform']}/health?period=week").json()
+    assert any(c["metric"] == "mean_ties" and c["direction"] == "down" for c in body["changes"])
+    assert body["trend"][-1]["mean_ties"] == 2.0
+    assert body["trend"][-1]["chat_share"] == 0.7
+
+
+def test_a_team_under_k_shows_no_changes_or_mix(client: TestClient, seeded: SeededOrg, runtime: Runtime) -> None:
+    _weekly_team(runtime, seeded.teams["Tiny"], 2, [6.0, 6.5, 6.0, 6.5, 6.0, 6.5, 6.0, 2.0])
+    log_in(client, "pat")
+    text = client.get(f"/teams/{seeded.teams['Tiny']}?period=week").text
+    assert TOO_FEW_PEOPLE in text
+    assert "fell to" not in text
+    assert "Channel mix" not in text
+    body = client.get(f"/api/teams/{seeded.teams['Tiny']}/health?period=week").json()
+    assert body == {
+        **{k: body[k] for k in ("team_id", "team", "period", "window_start", "k")},
+        "too_few": True,
+        "message": TOO_FEW_PEOPLE,
+    }
+
+
+def test_team_page_shows_shared_working_hours(client: TestClient, seeded: SeededOrg) -> None:
+    log_in(client, "mia")
+    text = client.get(f"/teams/{seeded.teams['Platform']}").text
+    assert "Shared working hours" in text
+    assert "the team spans 2 time zones" in text
+
+
+def test_only_i_see_the_bridges_i_carry(client: TestClient, seeded: SeededOrg, runtime: Runtime) -> None:
+    data = seeded.teams["Data"]
+    with session_scope(runtime.sessions) as session:
+        session.execute(
+            update(PersonMetric)
+            .where(PersonMetric.pseudonym == "ps-alice", PersonMetric.period == "month")
+            .where(PersonMetric.window_start == LATEST_MONTH)
+            .values(cut_point=True, sole_link_teams=f"{data} 999999")
+        )
+        session.execute(
+            update(TeamMetric)
+            .where(TeamMetric.team_id == seeded.teams["Platform"], TeamMetric.window_start == LATEST_MONTH)
+            .values(cut_points=2, thin_links=1)
+        )
+    log_in(client, "alice")
+    text = client.get("/me").text
+    assert "You are your team&#39;s only link to Data, team 999999" in text
+    assert "If you left, some people would lose their only path" in text
+    log_in(client, "bob")
+    assert "only link to" not in client.get("/me").text
+    log_in(client, "mia")
+    team = client.get(f"/teams/{seeded.teams['Platform']}").text
+    assert "Bridges: what breaks if one person leaves" in team
+    assert "Alice" not in team
+    assert "ps-alice" not in team
+    assert "fewer than 5" in team  # two cut points: a count of 1..k-1 people is not shown
+    body = client.get(f"/api/teams/{seeded.teams['Platform']}/health").json()
+    assert body["trend"][-1]["cut_points"] == "fewer than 5"
+    assert body["trend"][-1]["thin_links"] == 1
+    assert "ps-alice" not in str(body)
+
+
+def test_my_first_90_days_and_the_teams_newcomers(client: TestClient, seeded: SeededOrg, runtime: Runtime) -> None:
+    platform = seeded.teams["Platform"]
+    with session_scope(runtime.sessions) as session:
+        for n, name in enumerate(("alice", "bob", "carol", "dave", "gina")):
+            session.add(
+                NewHireIntegration(
+                    org="default", person_id=seeded.people[name], team_id=platform, start_date=date(2026, 6, 1),
+                    ties_30=n, ties_60=n + 2, ties_90=None if name == "alice" else n + 4,
+                )
+            )  # fmt: skip
+    log_in(client, "alice")
+    text = client.get("/me").text
+    assert "Your first 90 days" in text
+    assert "not yet" in text  # alice's day 90 is not in the data yet
+    log_in(client, "bob")
+    assert "Your first 90 days" in client.get("/me").text
+    log_in(client, "mia")
+    team = client.get(f"/teams/{platform}").text
+    assert "Median number of different people the team's 5 newcomers" in team
+    assert "by day 30" in team
+
+
+def test_focus_time_in_plain_words_and_on_the_team_page(
+    client: TestClient, seeded: SeededOrg, runtime: Runtime
+) -> None:
+    with session_scope(runtime.sessions) as session:
+        session.execute(
+            update(PersonMetric)
+            .where(PersonMetric.pseudonym == "ps-alice", PersonMetric.period == "month")
+            .where(PersonMetric.window_start == LATEST_MONTH)
+            .values(focus_hours=3.5, focus_blocks=1.25)
+        )
+        session.execute(
+            update(TeamMetric)
+            .where(TeamMetric.team_id == seeded.teams["Platform"], TeamMetric.window_start == LATEST_MONTH)
+            .values(focus_hours=4.25, focus_blocks=1.5)
+        )
+    log_in(client, "alice")
+    text = client.get("/me").text
+    assert "your longest stretch without an interaction was 3.5 hours" in text
+    assert "Focus time" in text
+    log_in(client, "mia")
+    assert (
+        "Focus: members&#39; mean longest uninterrupted stretch"
+        in client.get(f"/teams/{seeded.teams['Platform']}").text
+    )
+    body = client.get(f"/api/teams/{seeded.teams['Platform']}/health").json()
+    assert body["trend"][-1]["focus_hours"] == 4.25
+
+
+def test_org_page_shows_trends_of_teams_of_at_least_k(client: TestClient, seeded: SeededOrg) -> None:
+    log_in(client, "pat")
+    text = client.get("/org").text
+    assert "What changed across the organisation" in text
+    assert "Ties per person, new and lost" in text
+    assert "Channel mix, latest window" in text
+    body = client.get("/api/org").json()
+    ties = next(t for t in body["trends"] if t["metric"] == "mean_ties")
+    assert [p["value"] for p in ties["points"]] == [6.0, 6.0, 6.0]  # Platform and Data; Tiny (2 people) left out

@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 import igraph as ig
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from teamweave.errors import TeamweaveError
 
@@ -71,7 +73,8 @@ def tie_graph(ties: pa.Table, *, nodes: Iterable[str] = (), weight: str = "weigh
     :func:`teamweave.analytics.ties.tie_table`).
 
     Select the window first: rows of several windows for the same pair would be summed. Edge ``weight`` is
-    the tie weight in tie units; vertex ``name`` the pseudonym.
+    the tie weight in tie units; vertex ``name`` the pseudonym. The same graph as :func:`edge_graph` of the
+    rows, built from Arrow codes and a numpy edge array rather than Python tuples (4.4M ties: 9 s before).
 
     Examples
     --------
@@ -83,8 +86,18 @@ def tie_graph(ties: pa.Table, *, nodes: Iterable[str] = (), weight: str = "weigh
     for name in ("a", "b", weight):
         if name not in ties.column_names:
             raise TeamweaveError(f"the tie table has no column {name!r}", where=name)
-    rows = zip(ties.column("a").to_pylist(), ties.column("b").to_pylist(), ties.column(weight).to_pylist(), strict=True)
-    return edge_graph(((a, b, float(w)) for a, b, w in rows), nodes=nodes)
+    ends = [ties.column(end).cast(pa.string()) for end in ("a", "b")]
+    extra = pa.array([str(n) for n in nodes], type=pa.string())
+    labels = pc.unique(pa.concat_arrays([extra, *(e.combine_chunks() for e in ends)]))
+    labels = labels.take(pc.sort_indices(labels))
+    codes = [pc.index_in(e, value_set=labels).to_numpy(zero_copy_only=False).astype(np.int64) for e in ends]
+    weights = ties.column(weight).cast(pa.float64()).to_numpy(zero_copy_only=False)
+    kept = codes[0] != codes[1]  # self-loops dropped, as edge_graph does
+    graph = ig.Graph(n=len(labels), edges=np.column_stack([codes[0][kept], codes[1][kept]]), directed=False)
+    graph.vs["name"] = labels.to_pylist()
+    graph.es["weight"] = weights[kept].tolist()
+    graph.simplify(multiple=True, loops=True, combine_edges={"weight": "sum"})
+    return graph
 
 
 def largest_component(graph: ig.Graph) -> ig.Graph:

@@ -7,10 +7,12 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
+from teamweave.analytics.bridges import cut_point_table, team_links
+from teamweave.analytics.focus import focus_table
 from teamweave.analytics.load import activity_table
 from teamweave.analytics.queries import load_query, load_table
 from teamweave.analytics.shares import column, share, to_arrow
-from teamweave.analytics.ties import PEOPLE_SCHEMA, strong_threshold, with_teams
+from teamweave.analytics.ties import CHANNELS, PEOPLE_SCHEMA, strong_threshold, with_channels, with_teams
 from teamweave.analytics.windows import check_period
 
 
@@ -40,8 +42,32 @@ def cross_team_share(
     return result
 
 
+def channel_shares(channel_weight: npt.ArrayLike, strength: npt.ArrayLike) -> npt.NDArray[np.float64]:
+    """Share of a person's tie weight carried by one channel (chat, email, meeting, code review, in person).
+    Unit: share, 0..1; the five shares of a person sum to 1. Undefined (NaN) with no ties.
+
+    The channel mix tells whether contact is rich (meetings, in person) or lean (chat, e-mail): media
+    richness theory ranks face-to-face contact richest (Daft & Lengel 1986).
+
+    References
+    ----------
+    .. [1] Daft, R. L. & Lengel, R. H. (1986). Organizational information requirements, media richness and
+       structural design. Management Science 32(5), 554-571. https://doi.org/10.1287/mnsc.32.5.554
+
+    Examples
+    --------
+    A star whose centre has chat weight 3 of strength 4; an inactive leaf has none:
+
+    >>> channel_shares([3.0, 1.0, 0.0], [4.0, 1.0, 0.0]).tolist()
+    [0.75, 1.0, nan]
+    """
+    return share(channel_weight, strength)
+
+
 def person_tie_stats(con: duckdb.DuckDBPyConnection, ties: pa.Table, *, people: pa.Table, period: str) -> pa.Table:
-    """Per person and window: ``ties, strong_ties, weak_ties, strength, cross_team_share``.
+    """Per person and window: ``ties, strong_ties, weak_ties, strength, cross_team_share`` and the channel
+    mix ``chat_share, email_share, meeting_share, code_review_share, in_person_share``
+    (:func:`channel_shares`).
 
     ``ties`` is a :func:`teamweave.analytics.ties.tie_table` (``window_start, a, b, weight, reciprocated``);
     ``people`` gives each person's team. A tie is strong when it is reciprocated and its weight reaches
@@ -61,7 +87,7 @@ def person_tie_stats(con: duckdb.DuckDBPyConnection, ties: pa.Table, *, people: 
     >>> {row["person"]: (row["ties"], row["strong_ties"], row["weak_ties"], row["strength"]) for row in stats}
     {'c': (4, 2, 2, 6.5), 'w': (1, 1, 0, 2.0), 'x': (1, 1, 0, 3.0), 'y': (1, 0, 1, 1.0), 'z': (1, 0, 1, 0.5)}
     """
-    load_table(con, "tw_ties", with_teams(ties, people=people.cast(PEOPLE_SCHEMA)))
+    load_table(con, "tw_ties", with_channels(with_teams(ties, people=people.cast(PEOPLE_SCHEMA))))
     params = {"strong_weight": strong_threshold(period=period)}
     table = con.sql(load_query("person_ties"), params=params).to_arrow_table()
     weak = pa.compute.subtract(table.column("ties"), table.column("strong_ties"))
@@ -71,18 +97,72 @@ def person_tie_stats(con: duckdb.DuckDBPyConnection, ties: pa.Table, *, people: 
         has_team=table.column("has_team").to_numpy(zero_copy_only=False),
     )
     table = table.append_column("weak_ties", weak).append_column("cross_team_share", to_arrow(cross))
-    return table.select(["window_start", "person", "ties", "strong_ties", "weak_ties", "strength", "cross_team_share"])
+    shares = [f"{name}_share" for name in CHANNELS]
+    for name in CHANNELS:
+        mix = channel_shares(column(table, f"{name}_weight"), column(table, "strength"))
+        table = table.append_column(f"{name}_share", to_arrow(mix))
+    base = ["window_start", "person", "ties", "strong_ties", "weak_ties", "strength", "cross_team_share"]
+    return table.select(base + shares)
 
 
-def person_metrics(con: duckdb.DuckDBPyConnection, ties: pa.Table, *, people: pa.Table, period: str) -> pa.Table:
+def person_metrics(
+    con: duckdb.DuckDBPyConnection,
+    ties: pa.Table,
+    *,
+    people: pa.Table,
+    period: str,
+    work_day_start: int = 8,
+    work_day_end: int = 19,
+) -> pa.Table:
     """Every person metric per window (the columns of ``network.models.PersonMetric``).
 
     Joins :func:`person_tie_stats` with ``load.activity_table`` (so call
     ``ties.load_participants`` first) and adds ``ties_change`` and ``strength_change`` against the previous
     window of the same period: a person absent from that window counts as 0 there; in the first window of
-    the data both are null. One row per person who took part in anything in the window.
+    the data both are null. Adds tie age and decay (:func:`tie_turnover`): ``new_ties`` and ``lost_ties``,
+    null in the first window; and the bridges a person carries (:mod:`teamweave.analytics.bridges`):
+    ``cut_point`` (their leaving would split the window's network) and ``sole_link_teams`` (the ids of the
+    teams their team reaches through them alone, space-separated; null when none); and focus
+    (:func:`teamweave.analytics.focus.focus_table` with the working day given): ``focus_hours`` and
+    ``focus_blocks``, null without a working day in the window. One row per person who took part in anything
+    in the window.
     """
     check_period(period)
     load_table(con, "tw_tie_stats", person_tie_stats(con, ties, people=people, period=period))
+    load_table(con, "tw_turnover", tie_turnover(con, ties, period=period))
+    load_table(con, "tw_cut_points", cut_point_table(ties))
+    load_table(con, "tw_team_links", team_links(con, ties, people=people))
+    focus = focus_table(con, period=period, work_day_start=work_day_start, work_day_end=work_day_end)
+    load_table(con, "tw_focus", focus)
     load_table(con, "tw_activity", activity_table(con, period=period))
     return con.sql(load_query("person_changes"), params={"period": period}).to_arrow_table()
+
+
+def tie_turnover(con: duckdb.DuckDBPyConnection, ties: pa.Table, *, period: str) -> pa.Table:
+    """Tie age and decay per person and window: ``window_start, person, new_ties, lost_ties``.
+
+    ``new_ties`` counts the person's ties in the window that they did not have in the previous window of
+    the same period (a tie is *new* when its pair had weight 0 the window before); ``lost_ties`` the ties
+    of the previous window that have weight 0 in this one. Unit: ties (people). Granovetter (1973) and
+    Burt (2000) show ties decay fast unless renewed; counting both flows tells churn from shrinkage.
+    Windows after the last window of ``ties`` are not reported.
+
+    References
+    ----------
+    .. [1] Burt, R. S. (2000). Decay functions. Social Networks 22(1), 1-28.
+       https://doi.org/10.1016/S0378-8733(99)00015-5
+
+    Examples
+    --------
+    A path a-b-c in week 1; in week 2 a-b remains, b-c is lost and c-d, d-e are new:
+
+    >>> from datetime import date
+    >>> w1, w2 = date(2024, 1, 1), date(2024, 1, 8)
+    >>> ties = pa.table({"window_start": [w1, w1, w2, w2, w2], "a": ["a", "b", "a", "c", "d"],
+    ...                  "b": ["b", "c", "b", "d", "e"]})
+    >>> rows = tie_turnover(duckdb.connect(), ties, period="week").to_pylist()
+    >>> {r["person"]: (r["new_ties"], r["lost_ties"]) for r in rows if r["window_start"] == w2}
+    {'a': (0, 0), 'b': (0, 1), 'c': (1, 1), 'd': (2, 0), 'e': (1, 0)}
+    """
+    load_table(con, "tw_ties", ties.select(["window_start", "a", "b"]))
+    return con.sql(load_query("person_turnover"), params={"period": check_period(period)}).to_arrow_table()

@@ -9,12 +9,14 @@ import duckdb
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
+import pyarrow.compute as pc
 
+from teamweave.analytics.bridges import team_links
 from teamweave.analytics.cohesion import density
 from teamweave.analytics.queries import load_query, load_table
 from teamweave.analytics.shares import column, share, to_arrow
 from teamweave.analytics.silos import ei_index
-from teamweave.analytics.ties import PEOPLE_SCHEMA, with_teams
+from teamweave.analytics.ties import CHANNELS, PEOPLE_SCHEMA, with_teams
 from teamweave.analytics.windows import next_window
 
 TEAM_COLUMNS = (
@@ -28,7 +30,15 @@ TEAM_COLUMNS = (
     "human_share",
     "after_hours_share",
     "mean_ties",
+    "mean_new_ties",
+    "mean_lost_ties",
+    "cut_points",
+    "thin_links",
+    "focus_hours",
+    "focus_blocks",
+    *(f"{name}_share" for name in CHANNELS),
 )
+PERSON_OPTIONAL = ("new_ties", "lost_ties", "focus_hours", "focus_blocks", *(f"{name}_share" for name in CHANNELS))
 
 
 def external_share(external_weight: npt.ArrayLike, internal_weight: npt.ArrayLike) -> npt.NDArray[np.float64]:
@@ -64,7 +74,15 @@ def team_metrics(
     ``people`` with that team who had started by the window's end (a null start date: always); inactive
     members count as having no ties. ``density`` and ``ei_index`` use tie counts, ``external_share`` tie
     weight; ``human_share`` and ``after_hours_share`` are means over the members for whom they are defined;
-    ``mean_ties`` is the mean tie count over all members.
+    ``mean_ties`` is the mean tie count over all members; ``mean_new_ties`` and ``mean_lost_ties`` the
+    members' new and lost ties (``tie_turnover``) per member, null in the first window; ``chat_share`` ...
+    ``in_person_share`` (the team's channel mix) the means of the members' channel shares, null under k
+    members with ties. ``cut_points`` counts the members who are cut points of the window's network
+    (``persons.cut_point``) and ``thin_links`` the other teams (of at least k members) the team reaches
+    through fewer than k of its members, at least 2 (:mod:`teamweave.analytics.bridges`; without k: through
+    one member). ``focus_hours`` and ``focus_blocks`` are the means of the members' focus (null under k
+    members with a working day). Columns of ``persons`` it lacks (new and lost ties, channel shares, cut
+    points, focus) count as unknown.
 
     With ``k``, a share that fewer than k members had a value for is null (a mean over fewer than k people
     must not be shown), and the external ties (of ``ei_index`` and ``external_share``) are only those to teams with at
@@ -105,7 +123,13 @@ def team_metrics(
     """
     people = people.cast(PEOPLE_SCHEMA)
     load_table(con, "tw_ties", with_teams(ties, people=people))
+    for name in PERSON_OPTIONAL:
+        if name not in persons.column_names:
+            persons = persons.append_column(name, pa.nulls(persons.num_rows, pa.float64()))
+    if "cut_point" not in persons.column_names:
+        persons = persons.append_column("cut_point", pa.nulls(persons.num_rows, pa.bool_()))
     load_table(con, "tw_persons", persons)
+    load_table(con, "tw_team_links", team_links(con, ties, people=people))
     load_table(con, "tw_people", people)
     starts = list(windows)
     load_table(
@@ -133,15 +157,22 @@ def team_metrics(
         "human_share": _counted_mean(sums, "human_share", "human_share_members", min_team),
         "after_hours_share": _counted_mean(sums, "after_hours_share", "after_hours_members", min_team),
         "mean_ties": to_arrow(share(column(sums, "tie_ends"), members)),
+        "mean_new_ties": to_arrow(share(column(sums, "new_tie_ends"), members)),
+        "mean_lost_ties": to_arrow(share(column(sums, "lost_tie_ends"), members)),
+        "cut_points": sums.column("cut_points"),
+        "thin_links": sums.column("thin_links"),
+        "focus_hours": _counted_mean(sums, "focus_hours", "focus_members", min_team),
+        "focus_blocks": _counted_mean(sums, "focus_blocks", "focus_members", min_team),
+        **{f"{name}_share": _counted_mean(sums, f"{name}_share", "channel_members", min_team) for name in CHANNELS},
     }
     return pa.table(out)
 
 
 def _counted_mean(sums: pa.Table, mean: str, count: str, min_count: int) -> pa.Array:
     """The column ``mean``, null where the column ``count`` (how many people it averages) is under ``min_count``."""
-    values = sums.column(mean).to_pylist()
-    counts = sums.column(count).to_pylist()
-    return pa.array([v if n >= min_count else None for v, n in zip(values, counts, strict=True)], type=pa.float64())
+    values = sums.column(mean).cast(pa.float64())
+    enough = pc.fill_null(pc.greater_equal(sums.column(count), min_count), False)
+    return pc.if_else(enough, values, pa.scalar(None, pa.float64())).combine_chunks()
 
 
 def team_ties(con: duckdb.DuckDBPyConnection, ties: pa.Table, *, people: pa.Table) -> pa.Table:

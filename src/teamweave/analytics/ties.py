@@ -29,6 +29,7 @@ MIN_SYNC_UNITS: Final = 1.0
 MAX_SYNC_UNITS: Final = 8.0
 DEFAULT_SYNC_SECONDS: Final = 1800
 SYNC_KINDS: Final = frozenset({"meeting", "call", "in_person"})
+CHANNELS: Final = ("chat", "email", "meeting", "code_review", "in_person")
 STRONG_WEEKLY_WEIGHT: Final = 2.0
 WEEKS_PER_MONTH: Final = 4
 
@@ -151,6 +152,21 @@ def with_teams(ties: pa.Table, *, people: pa.Table) -> pa.Table:
     return ties
 
 
+def with_channels(ties: pa.Table) -> pa.Table:
+    """``ties`` with every channel weight column (``chat_weight`` ... ``in_person_weight``) it lacks added as
+    nulls: a tie table built by hand (or by an older engine) has an unknown channel mix, not a zero one.
+
+    Examples
+    --------
+    >>> with_channels(pa.table({"a": ["a"], "b": ["b"], "weight": [1.0]})).column("email_weight").to_pylist()
+    [None]
+    """
+    for name in CHANNELS:
+        if f"{name}_weight" not in ties.column_names:
+            ties = ties.append_column(f"{name}_weight", pa.nulls(ties.num_rows, pa.float64()))
+    return ties
+
+
 def load_participants(
     con: duckdb.DuckDBPyConnection,
     events: duckdb.DuckDBPyRelation,
@@ -202,11 +218,16 @@ def load_participants(
 
 
 def tie_table(con: duckdb.DuckDBPyConnection, *, period: str) -> pa.Table:
-    """Undirected ties per window: ``window_start, a, b, weight, reciprocated`` with ``a < b``.
+    """Undirected ties per window: ``window_start, a, b, weight, reciprocated`` with ``a < b``, and the
+    weight split by channel: ``chat_weight, email_weight, meeting_weight, code_review_weight,
+    in_person_weight`` (they sum to ``weight``).
 
     ``weight`` is the sum over both directions of :func:`pair_weight` for the window's human events (tie
     units); ``reciprocated`` is true when each of the two acted towards the other (meetings count as acts in
-    both directions). Call :func:`load_participants` first.
+    both directions). An event's channel (:data:`CHANNELS`): ``in_person`` when it had a physical location
+    (or kind ``in_person``), ``meeting`` for other meetings and calls, ``code_review`` for reviews,
+    co-authoring and anything from git or GitHub, ``email`` for e-mail, ``chat`` for everything else
+    (messages, replies, reactions, mentions, recognition). Call :func:`load_participants` first.
 
     References
     ----------
@@ -222,20 +243,21 @@ def tie_table(con: duckdb.DuckDBPyConnection, *, period: str) -> pa.Table:
     >>> con = duckdb.connect()
     >>> events = con.from_arrow(pa.table({
     ...     "event_id": ["1", "2", "3", "4"], "ts": [t] * 4, "kind": ["message", "message", "meeting", "message"],
+    ...     "source": ["slack", "slack", "calendar", "email"], "in_person": [False, False, True, False],
     ...     "duration_s": [None, None, 3600, None], "actor": ["a", "b", "c", "a"],
     ...     "targets": [["b"], ["a"], ["d", "e"], ["c", "d", "e"]], "audience": [1, 1, 2, 3],
     ...     "by_bot": [False] * 4, "via_ai": [False] * 4}))
     >>> load_participants(con, events, people=people_table([(p, 1, "UTC") for p in "abcde"]))
     11
     >>> for r in tie_table(con, period="week").to_pylist():
-    ...     print(r["a"], r["b"], round(r["weight"], 3), r["reciprocated"])
-    a b 2.0 True
-    a c 0.333 False
-    a d 0.333 False
-    a e 0.333 False
-    c d 2.0 True
-    c e 2.0 True
-    d e 2.0 True
+    ...     print(r["a"], r["b"], round(r["weight"], 3), r["reciprocated"], r["chat_weight"], r["in_person_weight"])
+    a b 2.0 True 2.0 0.0
+    a c 0.333 False 0.0 0.0
+    a d 0.333 False 0.0 0.0
+    a e 0.333 False 0.0 0.0
+    c d 2.0 True 0.0 2.0
+    c e 2.0 True 0.0 2.0
+    d e 2.0 True 0.0 2.0
     """
     return con.sql(load_query("ties"), params={"period": check_period(period)}).to_arrow_table()
 

@@ -13,9 +13,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import duckdb
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 from sqlalchemy.orm import Session
 
+from teamweave.analytics.integration import integration_curve
 from teamweave.analytics.person_metrics import person_metrics
 from teamweave.analytics.team_metrics import team_metrics, team_ties
 from teamweave.analytics.ties import load_participants, people_table, tie_table
@@ -55,6 +58,24 @@ class _PeriodResult:
     hidden: int
 
 
+def _store_integration(session: Session, con: duckdb.DuckDBPyConnection, *, org: str) -> int:
+    """Newcomers' integration curves, keyed by person (rows go when the person is erased)."""
+    entries = {e.pseudonym: e for e in people_service.directory(session, org=org)}
+    rows = [
+        {
+            "person_id": entries[r["person"]].person_id,
+            "team_id": entries[r["person"]].team_id,
+            "start_date": r["start_date"],
+            "ties_30": r["ties_30"],
+            "ties_60": r["ties_60"],
+            "ties_90": r["ties_90"],
+        }
+        for r in integration_curve(con).to_pylist()
+        if r["person"] in entries
+    ]
+    return writer.replace_integration(session, org=org, rows=rows)
+
+
 def _nodes(session: Session, *, org: str) -> tuple[pa.Table, list[str]]:
     """The people who may become nodes, and the pseudonyms of those who opted out of analytics."""
     entries = people_service.directory(session, org=org)
@@ -65,18 +86,18 @@ def _nodes(session: Session, *, org: str) -> tuple[pa.Table, list[str]]:
 
 def _visible_team_ties(table: pa.Table, teams: pa.Table, *, k: int) -> tuple[pa.Table, int]:
     """Team ties of a window between teams that both had at least k members in that window (``teams``: the
-    team metrics, with ``window_start, team_id, members``); ties to smaller teams would expose people."""
-    shown = {
-        (row["window_start"], row["team_id"])
-        for row in teams.select(["window_start", "team_id", "members"]).to_pylist()
-        if passes(row["members"], k)
-    }
-    ends = table.select(["window_start", "team_a", "team_b"]).to_pylist()
-    mask = pa.array(
-        [(r["window_start"], r["team_a"]) in shown and (r["window_start"], r["team_b"]) in shown for r in ends],
-        type=pa.bool_(),
-    )
-    kept = table.filter(mask)
+    team metrics, with ``window_start, team_id, members``); ties to smaller teams would expose people.
+
+    Done as two Arrow semi-joins (no Python loop over the ties: 2.4M team ties took 3 s that way)."""
+    sizes = pc.unique(teams.column("members")).drop_null()
+    passing = pa.array([n for n in sizes.to_pylist() if passes(n, k)], type=sizes.type)
+    shown = teams.filter(pc.is_in(teams.column("members"), value_set=passing))
+    shown = shown.select(["window_start", "team_id"])
+    kept = table.append_column("_row", pa.array(np.arange(table.num_rows, dtype=np.int64)))
+    for end in ("team_a", "team_b"):
+        kept = kept.join(shown.rename_columns(["window_start", end]), keys=["window_start", end], join_type="left semi")
+    order = pc.sort_indices(kept.column("_row"))
+    kept = kept.take(order).drop_columns(["_row"])
     return kept, table.num_rows - kept.num_rows
 
 
@@ -89,10 +110,13 @@ def _analyze_period(
     people: pa.Table,
     k: int,
     progress: ProgressReporter,
+    work_day: tuple[int, int] = (8, 19),
 ) -> _PeriodResult:
     ties = tie_table(con, period=period)
     progress.advance()
-    persons = person_metrics(con, ties, people=people, period=period)
+    persons = person_metrics(
+        con, ties, people=people, period=period, work_day_start=work_day[0], work_day_end=work_day[1]
+    )
     progress.advance()
     starts = persons.column("window_start").to_pylist()
     windows = windows_between(min(starts), max(starts), period=period) if starts else []
@@ -146,9 +170,20 @@ def analyze(
             work_day_start=work_day_start,
             work_day_end=work_day_end,
         )
+        _store_integration(session, con, org=org)
         reporter.advance()
         results = [
-            _analyze_period(session, con, org=org, period=p, people=people, k=k, progress=reporter) for p in chosen
+            _analyze_period(
+                session,
+                con,
+                org=org,
+                period=p,
+                people=people,
+                k=k,
+                progress=reporter,
+                work_day=(work_day_start, work_day_end),
+            )
+            for p in chosen
         ]
         pairs = pa.concat_tables([r.pairs for r in results]) if results else pa.table({"a": [], "b": []})
         distinct_ties = pairs.group_by(["a", "b"]).aggregate([]).num_rows

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, Float, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, DateTime, Float, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from teamweave.store.base import Base
@@ -32,6 +32,19 @@ class PersonMetric(Base):
     after_hours_share: Mapped[float | None] = mapped_column(Float)
     ties_change: Mapped[int | None] = mapped_column(Integer, doc="ties minus ties of the previous window")
     strength_change: Mapped[float | None] = mapped_column(Float)
+    new_ties: Mapped[int | None] = mapped_column(Integer, doc="ties not there in the previous window")
+    lost_ties: Mapped[int | None] = mapped_column(Integer, doc="ties of the previous window gone in this one")
+    chat_share: Mapped[float | None] = mapped_column(Float, doc="share of tie weight by chat")
+    email_share: Mapped[float | None] = mapped_column(Float)
+    meeting_share: Mapped[float | None] = mapped_column(Float)
+    code_review_share: Mapped[float | None] = mapped_column(Float)
+    in_person_share: Mapped[float | None] = mapped_column(Float)
+    cut_point: Mapped[bool | None] = mapped_column(Boolean, doc="their leaving would split the window's network")
+    sole_link_teams: Mapped[str | None] = mapped_column(
+        String(2000), doc="space-separated ids of the teams their team reaches through them alone"
+    )
+    focus_hours: Mapped[float | None] = mapped_column(Float, doc="mean longest uninterrupted stretch a working day")
+    focus_blocks: Mapped[float | None] = mapped_column(Float, doc="mean uninterrupted 2-hour blocks a working day")
 
 
 class TeamMetric(Base):
@@ -58,6 +71,17 @@ class TeamMetric(Base):
     human_share: Mapped[float | None] = mapped_column(Float)
     after_hours_share: Mapped[float | None] = mapped_column(Float)
     mean_ties: Mapped[float | None] = mapped_column(Float)
+    mean_new_ties: Mapped[float | None] = mapped_column(Float, doc="members' new ties per member")
+    mean_lost_ties: Mapped[float | None] = mapped_column(Float, doc="members' lost ties per member")
+    chat_share: Mapped[float | None] = mapped_column(Float, doc="mean of members' chat share (None under k)")
+    email_share: Mapped[float | None] = mapped_column(Float)
+    meeting_share: Mapped[float | None] = mapped_column(Float)
+    code_review_share: Mapped[float | None] = mapped_column(Float)
+    in_person_share: Mapped[float | None] = mapped_column(Float)
+    cut_points: Mapped[int | None] = mapped_column(Integer, doc="members who are cut points of the network")
+    thin_links: Mapped[int | None] = mapped_column(Integer, doc="teams (>= k) reached through fewer than k members")
+    focus_hours: Mapped[float | None] = mapped_column(Float, doc="mean of members' focus hours (None under k)")
+    focus_blocks: Mapped[float | None] = mapped_column(Float)
 
 
 class TeamTie(Base):
@@ -74,6 +98,25 @@ class TeamTie(Base):
     team_b: Mapped[int] = mapped_column(Integer)
     weight: Mapped[float] = mapped_column(Float)
     ties: Mapped[int] = mapped_column(Integer, doc="person-to-person ties across the two teams")
+
+
+class NewHireIntegration(Base):
+    """A newcomer's integration curve: people in touch with by day 30, 60, 90 (None: not reached yet).
+
+    Shown to that person; others see only aggregates over at least k newcomers. Deleted with the person.
+    """
+
+    __tablename__ = "new_hire_integration"
+    __table_args__ = (UniqueConstraint("org", "person_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    org: Mapped[str] = mapped_column(String(64))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    team_id: Mapped[int | None] = mapped_column(Integer)
+    start_date: Mapped[date] = mapped_column(Date)
+    ties_30: Mapped[int | None] = mapped_column(Integer)
+    ties_60: Mapped[int | None] = mapped_column(Integer)
+    ties_90: Mapped[int | None] = mapped_column(Integer)
 
 
 class AnalysisRun(Base):

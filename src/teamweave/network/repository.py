@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from teamweave.network.models import PersonMetric, TeamMetric, TeamTie
+from teamweave.network.models import NewHireIntegration, PersonMetric, TeamMetric, TeamTie
 
 
 def person_series(session: Session, *, org: str, pseudonym: str, period: str) -> list[PersonMetric]:
@@ -77,5 +77,19 @@ def team_ties_at(session: Session, *, org: str, period: str, window_start: date)
         select(TeamTie)
         .where(TeamTie.org == org, TeamTie.period == period, TeamTie.window_start == window_start)
         .order_by(TeamTie.team_a, TeamTie.team_b)
+    )
+    return list(session.execute(stmt).scalars())
+
+
+def integration_rows(session: Session, *, org: str) -> list[NewHireIntegration]:
+    stmt = select(NewHireIntegration).where(NewHireIntegration.org == org).order_by(NewHireIntegration.start_date)
+    return list(session.execute(stmt).scalars())
+
+
+def team_metrics_of_period(session: Session, *, org: str, period: str) -> list[TeamMetric]:
+    stmt = (
+        select(TeamMetric)
+        .where(TeamMetric.org == org, TeamMetric.period == period)
+        .order_by(TeamMetric.window_start, TeamMetric.team_id)
     )
     return list(session.execute(stmt).scalars())

@@ -43,7 +43,7 @@ from teamweave.network.slices import (
 )
 from teamweave.people import service as people_service
 from teamweave.people.schemas import DirectoryEntry, TeamSummary
-from teamweave.privacy.thresholds import TOO_FEW_PEOPLE, passes
+from teamweave.privacy.thresholds import TOO_FEW_PEOPLE, effective_k, passes
 
 PERIODS = ("week", "month")
 NEW_HIRE_DAYS = 183
@@ -63,6 +63,21 @@ class TeamPoint:
     external_share: float | None
     human_share: float | None
     after_hours_share: float | None
+    mean_ties: float | None = None
+    mean_new_ties: float | None = None
+    mean_lost_ties: float | None = None
+    chat_share: float | None = None
+    email_share: float | None = None
+    meeting_share: float | None = None
+    code_review_share: float | None = None
+    in_person_share: float | None = None
+    cut_points: int | None = None
+    thin_links: int | None = None
+    focus_hours: float | None = None
+    focus_blocks: float | None = None
+
+
+CHANNEL_SHARES = ("chat_share", "email_share", "meeting_share", "code_review_share", "in_person_share")
 
 
 @dataclass(frozen=True)
@@ -151,6 +166,13 @@ def my_connections(
     return [r for r in rows if r.window_start in keep]
 
 
+def people_count(count: int | None, k: int) -> str | None:
+    """A count of people as shown to others: None stays None, 1..k-1 reads "fewer than k"."""
+    if count is None:
+        return None
+    return fewer_than(k) if 0 < count < effective_k(k) else str(count)
+
+
 def person_pseudonym(session: Session, *, org: str, person_id: int) -> str:
     """The pseudonym the metrics know a person by; :class:`NotFound` when there is no such person."""
     return people_service.get_person(session, org=org, person_id=person_id).pseudonym
@@ -206,6 +228,10 @@ def _window_end(window_start: date, period: str) -> date:
     return date(year, month, 1)
 
 
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
 def _trend(series: list[TeamMetric], k: int, *, stale_window: date | None = None) -> list[TeamPoint]:
     points = []
     for m in series:
@@ -221,6 +247,14 @@ def _trend(series: list[TeamMetric], k: int, *, stale_window: date | None = None
                 external_share=rounded_share(m.external_share) if show else None,
                 human_share=rounded_share(m.human_share) if show else None,
                 after_hours_share=rounded_share(m.after_hours_share) if show else None,
+                mean_ties=_rounded(m.mean_ties) if show else None,
+                mean_new_ties=_rounded(m.mean_new_ties) if show else None,
+                mean_lost_ties=_rounded(m.mean_lost_ties) if show else None,
+                **{name: rounded_share(getattr(m, name)) if show else None for name in CHANNEL_SHARES},
+                cut_points=m.cut_points if show else None,
+                thin_links=m.thin_links if show else None,
+                focus_hours=_rounded(m.focus_hours) if show else None,
+                focus_blocks=_rounded(m.focus_blocks) if show else None,
             )
         )
     return points

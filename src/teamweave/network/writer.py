@@ -9,7 +9,7 @@ import pyarrow as pa
 from sqlalchemy import delete, insert
 from sqlalchemy.orm import Session
 
-from teamweave.network.models import PersonMetric, TeamMetric, TeamTie
+from teamweave.network.models import NewHireIntegration, PersonMetric, TeamMetric, TeamTie
 
 BATCH_ROWS = 5000
 
@@ -44,3 +44,11 @@ def replace_team_metrics(session: Session, *, org: str, period: str, rows: pa.Ta
 def replace_team_ties(session: Session, *, org: str, period: str, rows: pa.Table) -> int:
     """Delete the org's team ties of ``period`` and insert ``rows`` (columns of TeamTie)."""
     return _replace(session, TeamTie, rows, org=org, period=period)
+
+
+def replace_integration(session: Session, *, org: str, rows: list[dict[str, Any]]) -> int:
+    """Delete the org's new-hire integration rows and insert ``rows`` (columns of NewHireIntegration)."""
+    session.execute(delete(NewHireIntegration).where(NewHireIntegration.org == org))
+    for start in range(0, len(rows), BATCH_ROWS):
+        session.execute(insert(NewHireIntegration), [{**row, "org": org} for row in rows[start : start + BATCH_ROWS]])
+    return len(rows)

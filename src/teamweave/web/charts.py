@@ -10,6 +10,7 @@ from datetime import date
 from markupsafe import Markup, escape
 
 from teamweave.network.service import OrgMap
+from teamweave.network.trends import MetricTrend
 
 PALETTE = ("#2563eb", "#059669", "#d97706", "#7c3aed", "#dc2626")
 INK = "#334155"
@@ -35,10 +36,28 @@ def _y_ticks(top: float, percent: bool) -> list[float]:
     return [step * i for i in range(5)]
 
 
+@dataclass(frozen=True)
+class Mark:
+    """A window to mark on a time axis (a detected change): a dashed vertical line with a hover title."""
+
+    day: date
+    label: str
+    direction: str = "down"
+
+
 def line_chart(
-    series: Sequence[Series], *, title: str, percent: bool = False, width: int = 640, height: int = 220
+    series: Sequence[Series],
+    *,
+    title: str,
+    percent: bool = False,
+    width: int = 640,
+    height: int = 220,
+    marks: Sequence[Mark] = (),
 ) -> Markup:
-    """A line chart of one or more series over windows, with a legend and a hover title on each point."""
+    """A line chart of one or more series over windows, with a legend and a hover title on each point.
+
+    ``marks`` draw a dashed vertical line at each marked window (red for a fall, green for a rise), with the
+    mark's label as its hover title; a mark outside the dates shown is left out."""
     left, right, top_pad, bottom = 44, 16, 28, 30
     dates = sorted({d for s in series for d, v in s.points if v is not None})
     values = [v for s in series for _, v in s.points if v is not None]
@@ -71,6 +90,7 @@ def line_chart(
             f"{escape(_fmt(t, percent))}</text>"
         )
     parts.extend(_x_labels(dates, x_of, height - 10))
+    parts.extend(_marks(marks, dates, x_of, top_pad, height - bottom))
     legend_x = float(left)
     for n, s in enumerate(series):
         colour = PALETTE[n % len(PALETTE)]
@@ -80,6 +100,57 @@ def line_chart(
             f'<text x="{legend_x + 16:.0f}" y="14" font-size="12" fill="{INK}">{escape(s.label)}</text>'
         )
         legend_x += 16 + 7 * len(s.label) + 24
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+MARK_COLOURS = {"down": "#dc2626", "up": "#059669"}
+
+
+def _marks(
+    marks: Sequence[Mark], dates: Sequence[date], x_of: Callable[[date], float], y0: float, y1: float
+) -> list[str]:
+    out = []
+    for mark in marks:
+        if not dates[0] <= mark.day <= dates[-1]:
+            continue
+        x = x_of(mark.day)
+        colour = MARK_COLOURS.get(mark.direction, INK)
+        out.append(
+            f'<line class="change-mark" x1="{x:.1f}" x2="{x:.1f}" y1="{y0}" y2="{y1}" stroke="{colour}" '
+            f'stroke-width="2" stroke-dasharray="4 3"><title>{escape(mark.label)}</title></line>'
+        )
+    return out
+
+
+def share_bars(items: Sequence[tuple[str, float | None]], *, title: str, width: int = 640) -> Markup:
+    """Horizontal bars of shares (0..1), one per labelled item: a distribution such as a channel mix.
+
+    An item whose share is None reads "—"; with no share at all the chart says "no data yet"."""
+    row, left, right = 24, 120, 56
+    height = 28 + row * max(1, len(items))
+    head = (
+        f'<svg class="chart bars" role="img" viewBox="0 0 {width} {height}" width="100%" '
+        f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
+    )
+    if all(value is None for _, value in items):
+        return Markup(
+            head + f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle" fill="{INK}" '
+            'font-size="13">no data yet</text></svg>'
+        )
+    parts = [head]
+    plot_w = width - left - right
+    for n, (label, value) in enumerate(items):
+        y = 14 + n * row
+        shown = "—" if value is None else _fmt(value, True)
+        bar = 0.0 if value is None else plot_w * max(0.0, min(1.0, value))
+        parts.append(
+            f'<text x="{left - 8}" y="{y + 12}" text-anchor="end" font-size="12" fill="{INK}">{escape(label)}</text>'
+            f'<rect x="{left}" y="{y}" width="{plot_w}" height="16" fill="{GRID}"/>'
+            f'<rect x="{left}" y="{y}" width="{bar:.1f}" height="16" fill="{PALETTE[n % len(PALETTE)]}">'
+            f"<title>{escape(label)}: {escape(shown)}</title></rect>"
+            f'<text x="{left + plot_w + 6}" y="{y + 12}" font-size="12" fill="{INK}">{escape(shown)}</text>'
+        )
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -180,3 +251,46 @@ def org_map_svg(org_map: OrgMap, *, width: int = 900, height: int = 600) -> Mark
         )
     parts.append("</g></svg>")
     return Markup("".join(parts))
+
+
+CHANNEL_LABELS = (
+    ("chat", "chat_share"),
+    ("e-mail", "email_share"),
+    ("meetings", "meeting_share"),
+    ("code review", "code_review_share"),
+    ("in person", "in_person_share"),
+)
+
+
+def change_marks(trends: list[MetricTrend], metrics: tuple[str, ...], subject: str = "your") -> list[Mark]:
+    """Chart marks for the changes detected in ``metrics``, titled with their evidence."""
+    return [
+        Mark(c.window_start, t.evidence(c, subject=subject), c.direction)
+        for t in trends
+        if t.metric in metrics
+        for c in t.changes
+    ]
+
+
+def turnover_chart(trends: list[MetricTrend], title: str, subject: str = "your") -> Markup:
+    """New and lost ties per window, with their detected changes marked."""
+    chosen = {t.metric: t for t in trends}
+    return line_chart(
+        [Series(chosen[m].label, chosen[m].points) for m in ("new_ties", "lost_ties") if m in chosen],
+        title=title,
+        marks=change_marks(trends, ("new_ties", "lost_ties"), subject),
+    )
+
+
+def channel_chart(row: object | None, title: str) -> Markup:
+    """The channel mix of one row (a person's or a team window's): share of tie weight per channel."""
+    return share_bars(
+        [(label, getattr(row, name, None) if row else None) for label, name in CHANNEL_LABELS], title=title
+    )
+
+
+def focus_chart(trends: list[MetricTrend], title: str, subject: str = "your") -> Markup:
+    """The longest uninterrupted stretch of a working day per window (hours), with detected changes marked."""
+    chosen = {t.metric: t for t in trends}
+    series = [Series("longest stretch (h)", chosen["focus_hours"].points)] if "focus_hours" in chosen else []
+    return line_chart(series, title=title, marks=change_marks(trends, ("focus_hours",), subject))

@@ -22,6 +22,14 @@ scored AS (
         by_bot,
         by_bot OR via_ai OR (len(targets) > 0 AND list_has_all($bots::VARCHAR[], targets)) AS tool,
         kind IN ('meeting', 'call', 'in_person') AS sync,
+        -- the channel of the channel mix (docs/metrics.md, "Channel mix")
+        CASE
+            WHEN in_person OR kind = 'in_person' THEN 'in_person'
+            WHEN kind IN ('meeting', 'call') THEN 'meeting'
+            WHEN kind IN ('review', 'co_author') OR source IN ('git', 'github') THEN 'code_review'
+            WHEN kind = 'email' OR source = 'email' THEN 'email'
+            ELSE 'chat'
+        END AS medium,
         CASE
             WHEN kind IN ('meeting', 'call', 'in_person')
                 THEN least(
@@ -31,15 +39,17 @@ scored AS (
             WHEN kind = 'reaction' THEN $reaction_units
             ELSE $text_units
         END AS units,
+        CASE WHEN kind IN ('meeting', 'call', 'in_person') THEN coalesce(duration_s, $default_duration_s) ELSE 0 END
+            AS busy_s,
         greatest(audience, len(targets) - CASE WHEN list_contains(targets, actor) THEN 1 ELSE 0 END, 1) AS others
     FROM kept
 ),
 roles AS (
-    SELECT event_key, ts, tool, sync, units, others, actor AS who, TRUE AS is_actor
+    SELECT event_key, ts, tool, sync, medium, units, busy_s, others, actor AS who, TRUE AS is_actor
     FROM scored
     WHERE NOT by_bot
     UNION ALL
-    SELECT event_key, ts, tool, sync, units, others, unnest(targets) AS who, FALSE AS is_actor
+    SELECT event_key, ts, tool, sync, medium, units, busy_s, others, unnest(targets) AS who, FALSE AS is_actor
     FROM scored
 ),
 mapped AS (
@@ -53,10 +63,13 @@ SELECT
     bool_or(m.is_actor) AS is_actor,
     m.tool,
     m.sync,
+    m.medium,
     m.units,
     m.others,
     date_trunc('week', timezone('UTC', m.ts))::DATE AS week,
     date_trunc('month', timezone('UTC', m.ts))::DATE AS month,
+    timezone(p.timezone, m.ts) AS local_ts,  -- wall-clock time in the person's zone (focus, integration)
+    m.busy_s,
     hour(timezone(p.timezone, m.ts)) < $work_day_start
         OR hour(timezone(p.timezone, m.ts)) >= $work_day_end
         OR isodow(timezone(p.timezone, m.ts)) >= 6 AS after_hours
@@ -64,4 +77,4 @@ FROM mapped AS m
 JOIN tw_people AS p ON p.pseudonym = m.person
 WHERE m.person NOT IN (SELECT person FROM tw_excluded)
   AND (p.start_date IS NULL OR timezone(p.timezone, m.ts)::DATE >= p.start_date)
-GROUP BY m.event_key, m.person, m.tool, m.sync, m.units, m.others, m.ts, p.timezone
+GROUP BY m.event_key, m.person, m.tool, m.sync, m.medium, m.units, m.busy_s, m.others, m.ts, p.timezone

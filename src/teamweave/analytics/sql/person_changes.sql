@@ -1,5 +1,7 @@
 -- One row per person active in a window (a tie or any interaction): tie stats joined to activity, and the
--- change against the previous window of the same period (absent then = 0; NULL in the first window).
+-- change against the previous window of the same period (absent then = 0; NULL in the first window), and
+-- tie turnover from tw_turnover (new and lost ties; NULL in the first window), cut points (tw_cut_points) and
+-- the teams a person is their team's sole link to (tw_team_links), and focus (tw_focus).
 WITH cur AS (
     SELECT
         coalesce(t.window_start, a.window_start) AS window_start,
@@ -9,6 +11,11 @@ WITH cur AS (
         coalesce(t.weak_ties, 0) AS weak_ties,
         coalesce(t.strength, 0.0) AS strength,
         t.cross_team_share,
+        t.chat_share,
+        t.email_share,
+        t.meeting_share,
+        t.code_review_share,
+        t.in_person_share,
         coalesce(a.human_events, 0) AS human_events,
         coalesce(a.tool_events, 0) AS tool_events,
         a.human_share,
@@ -18,14 +25,30 @@ WITH cur AS (
 ),
 first_window AS (
     SELECT min(window_start) AS first_start FROM cur
+),
+sole AS (
+    SELECT window_start, sole_carrier AS person, string_agg(other_team::VARCHAR, ' ' ORDER BY other_team) AS teams
+    FROM tw_team_links
+    WHERE sole_carrier IS NOT NULL
+    GROUP BY ALL
 )
 SELECT
     c.*,
     CASE WHEN c.window_start = f.first_start THEN NULL ELSE c.ties - coalesce(prev.ties, 0) END AS ties_change,
     CASE WHEN c.window_start = f.first_start THEN NULL ELSE c.strength - coalesce(prev.strength, 0.0) END
-        AS strength_change
+        AS strength_change,
+    CASE WHEN c.window_start = f.first_start THEN NULL ELSE coalesce(o.new_ties, 0) END AS new_ties,
+    CASE WHEN c.window_start = f.first_start THEN NULL ELSE coalesce(o.lost_ties, 0) END AS lost_ties,
+    cp.person IS NOT NULL AS cut_point,
+    so.teams AS sole_link_teams,
+    fo.focus_hours,
+    fo.focus_blocks
 FROM cur AS c
 CROSS JOIN first_window AS f
+LEFT JOIN tw_turnover AS o ON o.window_start = c.window_start AND o.person = c.person
+LEFT JOIN tw_cut_points AS cp ON cp.window_start = c.window_start AND cp.person = c.person
+LEFT JOIN sole AS so ON so.window_start = c.window_start AND so.person = c.person
+LEFT JOIN tw_focus AS fo ON fo.window_start = c.window_start AND fo.person = c.person
 LEFT JOIN cur AS prev
     ON prev.person = c.person
     AND prev.window_start = CASE

@@ -18,9 +18,21 @@ from sqlalchemy.orm import Session
 from teamweave.accounts.models import User
 from teamweave.config import Settings
 from teamweave.errors import Forbidden, NotFound
+from teamweave.network import bridges as network_bridges
+from teamweave.network import integration as network_integration
 from teamweave.network import service as network
+from teamweave.network import trends as network_trends
 from teamweave.network.models import PersonMetric
-from teamweave.web.charts import Series, line_chart
+from teamweave.web.charts import (
+    CHANNEL_LABELS,
+    Mark,
+    Series,
+    change_marks,
+    channel_chart,
+    focus_chart,
+    line_chart,
+    turnover_chart,
+)
 from teamweave.web.deps import CurrentUser, DbSession, get_settings
 from teamweave.web.rendering import render
 
@@ -61,6 +73,24 @@ def plain_words(latest: PersonMetric | None, window: date | None, settings: Sett
         )
     if latest.cross_team_share is not None:
         lines.append(f"{latest.cross_team_share * 100:.0f}% of your ties reach people outside your team.")
+    if latest.focus_hours is not None and latest.focus_blocks is not None:
+        lines.append(
+            f"On a typical working day your longest stretch without an interaction was {latest.focus_hours:.1f} "
+            f"hours, with {latest.focus_blocks:.1f} uninterrupted stretches of 2 hours or more."
+        )
+    return lines
+
+
+def bridge_words(bridges: network_bridges.OwnBridges) -> list[str]:
+    """The bridges a person carries in their latest month, said plainly (for their eyes only)."""
+    lines = []
+    if bridges.sole_links:
+        lines.append(
+            f"You are your team's only link to {', '.join(bridges.sole_links)}: "
+            "nobody else in your team was in touch with them."
+        )
+    if bridges.cut_point:
+        lines.append("If you left, some people would lose their only path to the rest of the network.")
     return lines
 
 
@@ -75,7 +105,7 @@ class OwnSeries:
     def latest(self) -> PersonMetric | None:
         return self.rows.get(self.windows[-1]) if self.windows else None
 
-    def ties_chart(self, title: str) -> Markup:
+    def ties_chart(self, title: str, marks: list[Mark] | None = None) -> Markup:
         return line_chart(
             [
                 Series("ties", [(w, float(self.rows[w].ties) if w in self.rows else 0.0) for w in self.windows]),
@@ -85,6 +115,7 @@ class OwnSeries:
                 ),
             ],
             title=title,
+            marks=marks or [],
         )
 
     def share_chart(self) -> Markup:
@@ -121,6 +152,9 @@ def my_page(request: Request, user: CurrentUser, session: DbSession) -> Response
     monthly = own_series(session, org=settings.org, pseudonym=pseudonym, period="month")
     month = monthly.windows[-1] if monthly.windows else None
     week = weekly.windows[-1] if weekly.windows else None
+    week_trends = network_trends.my_trends(session, org=settings.org, pseudonym=pseudonym, period="week")
+    month_trends = network_trends.my_trends(session, org=settings.org, pseudonym=pseudonym, period="month")
+    recent = network_trends.recent_changes(month_trends) + network_trends.recent_changes(week_trends)
     return render(
         request,
         "me.html",
@@ -128,9 +162,17 @@ def my_page(request: Request, user: CurrentUser, session: DbSession) -> Response
         latest=monthly.latest,
         words=plain_words(monthly.latest, month, settings, "month"),
         week_words=plain_words(weekly.latest, week, settings, "week"),
-        weekly_chart=weekly.ties_chart("Ties per week"),
-        monthly_chart=monthly.ties_chart("Ties per month"),
+        weekly_chart=weekly.ties_chart("Ties per week", change_marks(week_trends, ("ties", "strong_ties"))),
+        monthly_chart=monthly.ties_chart("Ties per month", change_marks(month_trends, ("ties", "strong_ties"))),
         share_chart=monthly.share_chart(),
+        changes=[trend.evidence(change) for trend, change in recent],
+        integration=network_integration.my_integration(
+            session, org=settings.org, person_id=user.person_id or 0, k=settings.min_group_size
+        ),
+        bridges=bridge_words(network_bridges.my_bridges(session, org=settings.org, row=monthly.latest)),
+        focus_chart=focus_chart(week_trends, "Longest uninterrupted stretch of a working day, per week"),
+        turnover_chart=turnover_chart(week_trends, "New and lost ties per week"),
+        channel_chart=channel_chart(monthly.latest, "Your channel mix, latest month"),
     )
 
 
@@ -148,7 +190,20 @@ def my_connections_api(
     settings = get_settings(request)
     pseudonym = _own_pseudonym(session, user, settings.org)
     rows = network.my_connections(session, org=settings.org, pseudonym=pseudonym, period=period)
-    fields = ("ties", "strong_ties", "weak_ties", "cross_team_share", "human_share", "after_hours_share")
+    trends = network_trends.my_trends(session, org=settings.org, pseudonym=pseudonym, period=period)
+    fields = (
+        "ties",
+        "strong_ties",
+        "weak_ties",
+        "cross_team_share",
+        "human_share",
+        "after_hours_share",
+        "new_ties",
+        "lost_ties",
+        "focus_hours",
+        "focus_blocks",
+        *(name for _, name in CHANNEL_LABELS),
+    )
     return {
         "period": period,
         "windows": [
@@ -159,4 +214,5 @@ def my_connections_api(
             }
             for r in rows
         ],
+        "changes": [network_trends.change_dict(t, c) for t in trends for c in t.changes],
     }

@@ -12,8 +12,10 @@ from sqlalchemy.orm import Session
 from teamweave.accounts.models import User
 from teamweave.audit import service as audit
 from teamweave.network import service as network
+from teamweave.network import trends as network_trends
 from teamweave.network.service import OrgMap
-from teamweave.web.charts import org_map_svg
+from teamweave.network.trends import MetricTrend
+from teamweave.web.charts import CHANNEL_LABELS, Series, change_marks, line_chart, org_map_svg, share_bars
 from teamweave.web.deps import DbSession, OrgViewer, get_settings
 from teamweave.web.rendering import render
 
@@ -44,7 +46,51 @@ def org_page(
 ) -> Response:
     result = _org_map(request, period, user, session)
     ranked = sorted(result.nodes, key=lambda n: (n.ei_index is None, n.ei_index if n.ei_index is not None else 0.0))
-    return render(request, "org.html", title="Organisation", org_map=result, svg=org_map_svg(result), ranked=ranked)
+    settings = get_settings(request)
+    trends = network_trends.org_trends(session, org=settings.org, period=period, k=settings.min_group_size)
+    changes = [t.evidence(c, subject="the organisation's") for t, c in network_trends.recent_changes(trends)]
+    return render(
+        request,
+        "org.html",
+        title="Organisation",
+        org_map=result,
+        svg=org_map_svg(result),
+        ranked=ranked,
+        changes=changes,
+        charts=_org_charts(trends),
+    )
+
+
+def _org_charts(trends: list[MetricTrend]) -> list[Any]:
+    """Time series of the organisation's aggregates with detected changes marked, and its channel mix."""
+    by = {t.metric: t for t in trends}
+
+    def series(*metrics: str) -> list[Series]:
+        return [Series(by[m].label, by[m].points) for m in metrics if m in by]
+
+    def marks(*metrics: str) -> list[Any]:
+        return change_marks(trends, metrics, subject="the organisation's")
+
+    latest = {name: (by[name].points[-1][1] if name in by and by[name].points else None) for _, name in CHANNEL_LABELS}
+    return [
+        line_chart(
+            series("mean_ties", "mean_new_ties", "mean_lost_ties"),
+            title="Ties per person, new and lost",
+            marks=marks("mean_ties", "mean_new_ties", "mean_lost_ties"),
+        ),
+        line_chart(
+            series("human_share", "after_hours_share"),
+            title="Human share and after-hours share",
+            percent=True,
+            marks=marks("human_share", "after_hours_share"),
+        ),
+        line_chart(
+            series("focus_hours"),
+            title="Longest uninterrupted stretch of a working day (h)",
+            marks=marks("focus_hours"),
+        ),
+        share_bars([(label, latest[name]) for label, name in CHANNEL_LABELS], title="Channel mix, latest window"),
+    ]
 
 
 @router.get("/api/org")
@@ -62,4 +108,10 @@ def org_api(
         "nodes": [asdict(n) for n in result.nodes],
         "edges": [asdict(e) for e in result.edges],
         "hidden_teams": result.hidden_teams,
+        "trends": [
+            {"metric": t.metric, "points": [{"window_start": w.isoformat(), "value": v} for w, v in t.points]}
+            for t in network_trends.org_trends(
+                session, org=get_settings(request).org, period=period, k=get_settings(request).min_group_size
+            )
+        ],
     }

@@ -16,10 +16,14 @@ from sqlalchemy.orm import Session
 from teamweave.accounts.models import Role, User
 from teamweave.audit import service as audit
 from teamweave.errors import Forbidden
+from teamweave.network import integration as network_integration
 from teamweave.network import service as network
+from teamweave.network import trends as network_trends
+from teamweave.network import working_hours
 from teamweave.network.service import SliceHealth, TeamHealth
+from teamweave.network.trends import MetricTrend
 from teamweave.privacy.thresholds import TOO_FEW_PEOPLE, effective_k
-from teamweave.web.charts import Series, line_chart
+from teamweave.web.charts import Series, change_marks, channel_chart, line_chart
 from teamweave.web.deps import DbSession, ManagerOrAdmin, get_settings
 from teamweave.web.rendering import render
 
@@ -35,6 +39,15 @@ SLICE_VALUES = (
 )
 TEAM_VALUES = ("members", "human_share", "after_hours_share")
 TIE_VALUES = ("density", "ei_index", "external_share")
+TREND_EXTRA = (
+    "mean_ties",
+    "mean_new_ties",
+    "mean_lost_ties",
+    "thin_links",
+    "focus_hours",
+    "focus_blocks",
+    *network.CHANNEL_SHARES,
+)
 
 
 def visible_team_ids(session: Session, *, org: str, user: User) -> set[int] | None:
@@ -86,8 +99,13 @@ def team_list(
     return render(request, "teams.html", title="Team health", teams=teams, k=k)
 
 
-def _trend_charts(health: TeamHealth) -> list[Any]:
+def _trend_charts(health: TeamHealth, trends: list[MetricTrend]) -> list[Any]:
+    """The team's time series, each with its detected changes marked (aggregates over >= k people only)."""
     points = health.trend
+
+    def marks(*metrics: str) -> list[Any]:
+        return change_marks(trends, metrics, subject="the team's")
+
     return [
         line_chart(
             [
@@ -96,6 +114,7 @@ def _trend_charts(health: TeamHealth) -> list[Any]:
             ],
             title="After-hours share and human share",
             percent=True,
+            marks=marks("after_hours_share", "human_share"),
         ),
         line_chart(
             [
@@ -104,6 +123,21 @@ def _trend_charts(health: TeamHealth) -> list[Any]:
             ],
             title="Internal density and share of ties leaving the team",
             percent=True,
+            marks=marks("density", "external_share"),
+        ),
+        line_chart(
+            [
+                Series("ties per member", [(p.window_start, p.mean_ties) for p in points]),
+                Series("new ties per member", [(p.window_start, p.mean_new_ties) for p in points]),
+                Series("lost ties per member", [(p.window_start, p.mean_lost_ties) for p in points]),
+            ],
+            title="Ties per member, new and lost",
+            marks=marks("mean_ties", "mean_new_ties", "mean_lost_ties"),
+        ),
+        line_chart(
+            [Series("longest uninterrupted stretch (h)", [(p.window_start, p.focus_hours) for p in points])],
+            title="Focus: members' mean longest uninterrupted stretch of a working day",
+            marks=marks("focus_hours"),
         ),
     ]
 
@@ -117,13 +151,33 @@ def team_page(
     period: str = "month",
 ) -> Response:
     health = _allowed_health(request, team_id, period, user, session)
-    charts = [] if health.too_few else _trend_charts(health)
+    trends = network_trends.team_trends(health)
+    charts = [] if health.too_few else _trend_charts(health, trends)
+    latest = health.trend[-1] if health.trend else None
+    changes = [t.evidence(c, subject="the team's") for t, c in network_trends.recent_changes(trends)]
+    settings = get_settings(request)
+    overlap = working_hours.team_overlap(
+        session,
+        org=settings.org,
+        team_id=team_id,
+        k=settings.min_group_size,
+        work_day_start=settings.work_day_start,
+        work_day_end=settings.work_day_end,
+    )
     return render(
         request,
         "team.html",
         title=f"Team health: {health.team_name}",
         health=health,
         charts=charts,
+        changes=changes,
+        overlap=overlap,
+        newcomers=network_integration.team_integration(
+            session, org=settings.org, team_id=team_id, k=settings.min_group_size
+        ),
+        cut_points=network.people_count(latest.cut_points if latest else None, health.k),
+        thin_links=latest.thin_links if latest else None,
+        channel_chart=None if health.too_few else channel_chart(latest, "Channel mix of the team, latest window"),
         fewer_than=network.fewer_than(health.k),
     )
 
@@ -137,14 +191,20 @@ def _slice_json(s: SliceHealth, k: int) -> dict[str, Any]:
     return {"label": s.label, "too_few": False, **values}
 
 
-def _point_json(p: network.TeamPoint) -> dict[str, Any]:
+def _point_json(p: network.TeamPoint, k: int) -> dict[str, Any]:
     day = p.window_start.isoformat()
     if p.too_few:
         return {"window_start": day, "too_few": True, "message": TOO_FEW_PEOPLE}
     if p.stale:
         return {"window_start": day, "too_few": False, "stale": True, "message": network.RERUN_ANALYSIS}
-    values = ("density", "external_share", "human_share", "after_hours_share")
-    return {"window_start": day, "too_few": False, "stale": False, **{name: getattr(p, name) for name in values}}
+    values = ("density", "external_share", "human_share", "after_hours_share", *TREND_EXTRA)
+    return {
+        "window_start": day,
+        "too_few": False,
+        "stale": False,
+        **{name: getattr(p, name) for name in values},
+        "cut_points": network.people_count(p.cut_points, k),
+    }
 
 
 def _tie_json(health: TeamHealth) -> dict[str, Any]:
@@ -172,7 +232,12 @@ def health_json(health: TeamHealth) -> dict[str, Any]:
         "no_strong_tie": network.fewer_than(health.k) if health.no_strong_tie_few else health.no_strong_tie,
         "overall": _slice_json(health.overall, health.k) if health.overall else None,
         "slices": [_slice_json(s, health.k) for s in health.slices],
-        "trend": [_point_json(p) for p in health.trend],
+        "trend": [_point_json(p, health.k) for p in health.trend],
+        "changes": [
+            network_trends.change_dict(t, c, subject="the team's")
+            for t in network_trends.team_trends(health)
+            for c in t.changes
+        ],
     }
 
 

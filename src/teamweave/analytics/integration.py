@@ -1,0 +1,51 @@
+"""New-hire integration: how many people a newcomer is in touch with by day 30, 60 and 90 after starting."""
+
+from __future__ import annotations
+
+from typing import Final
+
+import duckdb
+import pyarrow as pa
+
+from teamweave.analytics.queries import load_query
+
+DAYS: Final = (30, 60, 90)
+
+
+def integration_curve(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    """Per person who started within the data: ``person, start_date, ties_30, ties_60, ties_90``.
+
+    ``ties_N`` counts the different people the newcomer was in touch with (any human interaction that makes
+    a tie, in either direction) in their first N days, counted from their start date in their own time zone
+    (days ``[start, start + N)``). Unit: people. Null while day N lies after the last day of the data.
+    Newcomers who build ties in their first months stay and perform better (Bauer et al. 2007); a curve
+    that stays flat is the early sign of a new hire who never integrates. Call
+    ``ties.load_participants`` first; people who started before the first day of the data are left out.
+
+    References
+    ----------
+    .. [1] Bauer, T. N., Bodner, T., Erdogan, B., Truxillo, D. M. & Tucker, J. S. (2007). Newcomer adjustment
+       during organizational socialization: a meta-analytic review of antecedents, outcomes, and methods.
+       Journal of Applied Psychology 92(3), 707-721. https://doi.org/10.1037/0021-9010.92.3.707
+
+    Examples
+    --------
+    ``n`` starts on 2 January 2024 (day 0): a 1:1 message to ``a`` on day 0, a meeting with ``b`` and ``c``
+    on day 40; the data ends on day 70, so day 90 is not known yet.
+
+    >>> from datetime import date, datetime, timedelta, timezone
+    >>> from teamweave.analytics.ties import load_participants, people_table
+    >>> def t(day): return datetime(2024, 1, 2, 12, tzinfo=timezone.utc) + timedelta(days=day)
+    >>> con = duckdb.connect()
+    >>> events = con.from_arrow(pa.table({
+    ...     "event_id": ["1", "2", "3", "4"], "ts": [t(-1), t(0), t(40), t(70)],
+    ...     "kind": ["message", "message", "meeting", "message"], "source": ["slack", "slack", "calendar", "slack"],
+    ...     "in_person": [False] * 4, "duration_s": [None, None, 1800, None], "actor": ["a", "n", "b", "a"],
+    ...     "targets": [["b"], ["a"], ["n", "c"], ["b"]], "audience": [1, 1, 2, 1],
+    ...     "by_bot": [False] * 4, "via_ai": [False] * 4}))
+    >>> people = people_table([("a", 1, "UTC"), ("b", 1, "UTC"), ("c", 1, "UTC"), ("n", 1, "UTC", date(2024, 1, 2))])
+    >>> _ = load_participants(con, events, people=people)
+    >>> integration_curve(con).to_pylist()
+    [{'person': 'n', 'start_date': datetime.date(2024, 1, 2), 'ties_30': 1, 'ties_60': 3, 'ties_90': None}]
+    """
+    return con.sql(load_query("integration")).to_arrow_table()

@@ -1,0 +1,39 @@
+-- New-hire integration: for each person of tw_people who started on or after the first day of the data, how
+-- many different people they were in touch with (a human interaction that makes a tie: see ties.sql) within
+-- their first 30, 60 and 90 days (local days [start, start + N)). NULL while day N is after the data's last day.
+WITH first_last AS (
+    SELECT min(local_ts)::DATE AS first_day, max(local_ts)::DATE AS last_day FROM tw_participants
+),
+hires AS (
+    SELECT p.pseudonym AS person, p.start_date
+    FROM tw_people AS p
+    CROSS JOIN first_last AS f
+    WHERE p.start_date IS NOT NULL AND p.start_date >= f.first_day
+),
+own AS (
+    SELECT t.event_key, t.person, t.is_actor, t.sync, t.local_ts::DATE AS local_day, h.start_date
+    FROM tw_participants AS t
+    JOIN hires AS h ON h.person = t.person
+    WHERE NOT t.tool AND t.local_ts::DATE < h.start_date + 90
+),
+met AS (
+    SELECT o.person, d.person AS other, min(o.local_day - o.start_date) AS first_offset
+    FROM own AS o
+    JOIN tw_participants AS d ON d.event_key = o.event_key AND d.person <> o.person
+    WHERE o.sync OR o.is_actor OR d.is_actor
+    GROUP BY ALL
+)
+SELECT
+    h.person,
+    h.start_date,
+    CASE WHEN h.start_date + 29 <= any_value(f.last_day)
+        THEN count(m.other) FILTER (WHERE m.first_offset < 30) END AS ties_30,
+    CASE WHEN h.start_date + 59 <= any_value(f.last_day)
+        THEN count(m.other) FILTER (WHERE m.first_offset < 60) END AS ties_60,
+    CASE WHEN h.start_date + 89 <= any_value(f.last_day)
+        THEN count(m.other) FILTER (WHERE m.first_offset < 90) END AS ties_90
+FROM hires AS h
+CROSS JOIN first_last AS f
+LEFT JOIN met AS m ON m.person = h.person
+GROUP BY h.person, h.start_date
+ORDER BY h.person

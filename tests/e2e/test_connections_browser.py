@@ -1,0 +1,49 @@
+"""Connections end to end in headless Chromium: a person sees what changed in their network with the
+evidence and the flagged windows marked on the charts; their manager sees the team's aggregates only.
+
+Screenshots go to ``test-artifacts/screenshots/connections-*.png``.
+"""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Browser
+from sqlalchemy import update
+from tests.e2e.conftest import log_in, shot_page
+from tests.web.seeding import WEEKS, SeededOrg
+
+from teamweave.network.models import PersonMetric
+from teamweave.runtime import Runtime
+from teamweave.store.session import session_scope
+
+pytestmark = pytest.mark.e2e
+
+
+def test_my_fall_in_ties_is_explained_and_marked_and_never_shown_to_my_manager(
+    live: tuple[str, SeededOrg], runtime: Runtime, browser: Browser
+) -> None:
+    base, seeded = live
+    with session_scope(runtime.sessions) as session:
+        for week, ties in zip(WEEKS, [10, 12, 11, 13, 9, 11, 10, 3], strict=True):
+            session.execute(
+                update(PersonMetric)
+                .where(PersonMetric.pseudonym == "ps-alice", PersonMetric.period == "week")
+                .where(PersonMetric.window_start == week)
+                .values(ties=ties, strong_ties=ties // 3, focus_hours=3.0, chat_share=0.6, meeting_share=0.4)
+            )
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    log_in(page, base, "alice")
+    page.goto(f"{base}/me")
+    changes = page.locator("#changes li")
+    assert changes.count() >= 1
+    assert "Your ties fell to 3" in changes.first.inner_text()
+    assert page.locator("svg line.change-mark").count() >= 1
+    shot_page(page, "connections-me")
+    manager = browser.new_page(viewport={"width": 1200, "height": 900})  # a new context: no shared cookies
+    log_in(manager, base, "mia")
+    manager.goto(f"{base}/teams/{seeded.teams['Platform']}")
+    text = manager.content()
+    assert "Bridges: what breaks if one person leaves" in text
+    assert "Your ties fell" not in text
+    assert "ps-alice" not in text
+    shot_page(manager, "connections-team")
