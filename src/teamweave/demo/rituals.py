@@ -35,9 +35,13 @@ UNRECOGNISED_SHARE = 1 / 6
 
 
 def seed_recognitions(session: Session, runtime: Runtime, *, today: date, new_hire: str, seed: int) -> int:
-    """Give ~90 recognitions over the last twelve weeks (mostly within teams, some across); return how many."""
+    """Give ~90 recognitions over the last twelve weeks (mostly within teams, some across); return how many.
+
+    When they exist already (a regenerated demo), only their interaction events are written again, since the
+    regeneration replaced the org's events."""
     org, settings = runtime.settings.org, runtime.settings
     if recognition.has_any(session, org=org):
+        recognition.record_events(session, org=org, events=runtime.events, pseudonymiser=runtime.pseudonymiser)
         return 0
     rng = random.Random(seed)
     entries = [e for e in people.directory(session, org=org) if e.team_id is not None]

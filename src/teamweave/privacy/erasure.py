@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from teamweave.errors import NotFound
 from teamweave.privacy import repository
 from teamweave.store.events import EventStore
+from teamweave.store.rows import plain
 
 
 @dataclass(frozen=True)
@@ -72,24 +73,9 @@ def export_person(session: Session, *, org: str, email: str, events: EventStore)
             {"source": i.source, "label": i.label}
             for i in repository.identities_of(session, org=org, person_id=person.id)
         ],
-        "metrics": [
-            {
-                column: getattr(m, column).isoformat() if column == "window_start" else getattr(m, column)
-                for column in (
-                    "period",
-                    "window_start",
-                    "ties",
-                    "strong_ties",
-                    "weak_ties",
-                    "strength",
-                    "cross_team_share",
-                    "human_events",
-                    "tool_events",
-                    "human_share",
-                    "after_hours_share",
-                )
-            }
-            for m in repository.metrics_of(session, org=org, pseudonym=person.pseudonym)
+        "metrics": [plain(m) for m in repository.metrics_of(session, org=org, pseudonym=person.pseudonym)],
+        "new_hire_integration": [
+            plain(row) for row in repository.integration_of(session, org=org, person_id=person.id)
         ],
         "interactions_per_month": _event_summary(events, org=org, pseudonyms=pseudonyms),
         "views_of_your_data": [

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from teamweave.accounts.models import User
 from teamweave.audit.models import AuditEntry
 from teamweave.imports.models import Identity
-from teamweave.network.models import PersonMetric
+from teamweave.network.models import NewHireIntegration, PersonMetric
 from teamweave.people.models import Person, Site, Team
 
 
@@ -71,3 +71,9 @@ def delete_person(session: Session, *, org: str, person: Person) -> None:
     session.execute(delete(Identity).where(Identity.org == org, Identity.person_id == person.id))
     session.execute(delete(User).where(User.org == org, User.person_id == person.id))
     session.execute(delete(Person).where(Person.id == person.id))
+
+
+def integration_of(session: Session, *, org: str, person_id: int) -> list[NewHireIntegration]:
+    """A newcomer's integration curve (ties at day 30/60/90), if they have one."""
+    stmt = select(NewHireIntegration).where(NewHireIntegration.org == org, NewHireIntegration.person_id == person_id)
+    return list(session.scalars(stmt))
