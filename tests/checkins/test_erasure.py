@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from tests.checkins.conftest import user
 from tests.web.seeding import SeededOrg
 
-from teamweave.checkins import notes, prompts, service
+from teamweave.checkins import notes, prompts, scheduling, service
 from teamweave.checkins.models import (
     ActionItem,
     CheckinPair,
@@ -19,6 +19,7 @@ from teamweave.checkins.models import (
     CoachingConsent,
     HeldOneOnOne,
     PairNote,
+    ScheduledOneOnOne,
 )
 from teamweave.privacy.erasure import erase_person
 from teamweave.store.events import EventStore
@@ -26,11 +27,11 @@ from teamweave.store.events import EventStore
 DAY = date(2026, 11, 2)
 
 
+TABLES = (CheckinResponse, HeldOneOnOne, CheckinPair, CoachingConsent, PairNote, ActionItem, ScheduledOneOnOne)
+
+
 def _counts(session: Session) -> list[int]:
-    return [
-        int(session.execute(select(func.count()).select_from(table)).scalar_one())
-        for table in (CheckinResponse, HeldOneOnOne, CheckinPair, CoachingConsent, PairNote, ActionItem)
-    ]
+    return [int(session.execute(select(func.count()).select_from(table)).scalar_one()) for table in TABLES]
 
 
 @pytest.mark.parametrize("erased", ["alice", "mia"])
@@ -47,10 +48,13 @@ def test_erasing_a_person_removes_their_checkins(
     notes.add_item(
         session, org="default", viewer=mia, report_id=seeded.people["alice"], owner="manager", text="do", day=DAY
     )
+    scheduling.schedule_one_on_one(
+        session, org="default", viewer=mia, report_id=seeded.people["alice"], local_start=datetime(2026, 12, 1, 10),
+        minutes=30,
+    )  # fmt: skip
     session.commit()
-    assert _counts(session) == [1, 1, 1, 1, 2, 1]
+    assert _counts(session) == [1, 1, 1, 1, 2, 1, 1]
     erase_person(session, org="default", email=f"{erased}@example.org", events=EventStore(tmp_path / "events"))
     session.commit()
     session.expire_all()
-    consent_left = 1 if erased == "mia" else 0  # the consent is Alice's own: it stays when her manager is erased
-    assert _counts(session) == [0, 0, 0, consent_left, 0, 0]
+    assert _counts(session) == [0, 0, 0, 0, 0, 0, 0]  # the consent was given to Mia: it goes with either of them

@@ -15,6 +15,7 @@ from teamweave.checkins import prompts, service
 from teamweave.checkins.question_bank import BANK, KINDS, questions_for
 from teamweave.errors import Forbidden
 from teamweave.network.models import PersonMetric
+from teamweave.people.models import Person
 
 ORG = "default"
 TODAY = date(2026, 11, 23)
@@ -65,7 +66,39 @@ def test_with_consent_the_signals_shape_prompts_and_say_why(session: Session, se
     assert _signals_audited(session) == 1
     prompts.set_consent(session, org=ORG, viewer=user(session, seeded, "alice"), allow=False)
     assert [p.source for p in _prompts(session, seeded)] == ["bank", "bank"]
-    assert not prompts.has_consent(session, org=ORG, report_id=seeded.people["alice"])
+    assert not prompts.has_consent(session, org=ORG, manager_id=seeded.people["mia"], report_id=seeded.people["alice"])
+
+
+def _move_alice_to_dan(session: Session, seeded: SeededOrg) -> None:
+    session.execute(update(Person).where(Person.id == seeded.people["alice"]).values(manager_id=seeded.people["dan"]))
+    session.expire_all()
+
+
+def test_consent_does_not_follow_the_report_to_a_new_manager(session: Session, seeded: SeededOrg) -> None:
+    _falling_and_busy(session, seeded)
+    alice = user(session, seeded, "alice")
+    prompts.set_consent(session, org=ORG, viewer=alice, allow=True)
+    _move_alice_to_dan(session, seeded)
+    dan = user(session, seeded, "dan")
+    alice_id = seeded.people["alice"]
+    shown = prompts.coaching_prompts(session, org=ORG, viewer=dan, report_id=alice_id, today=TODAY)
+    assert [p.source for p in shown] == ["bank", "bank"]
+    assert all("not shared" in p.why for p in shown)
+    assert not prompts.my_consent(session, org=ORG, viewer=alice)
+    assert _signals_audited(session) == 0
+    prompts.set_consent(session, org=ORG, viewer=alice, allow=True)  # now she gives it to Dan
+    shown = prompts.coaching_prompts(session, org=ORG, viewer=dan, report_id=alice_id, today=TODAY)
+    assert "signal" in [p.source for p in shown]
+    assert prompts.has_consent(session, org=ORG, manager_id=seeded.people["dan"], report_id=alice_id)
+
+
+def test_withdrawing_removes_consent_to_former_managers_too(session: Session, seeded: SeededOrg) -> None:
+    alice = user(session, seeded, "alice")
+    prompts.set_consent(session, org=ORG, viewer=alice, allow=True)
+    _move_alice_to_dan(session, seeded)
+    prompts.set_consent(session, org=ORG, viewer=alice, allow=False)
+    mia, alice_id = seeded.people["mia"], seeded.people["alice"]
+    assert not prompts.has_consent(session, org=ORG, manager_id=mia, report_id=alice_id)
 
 
 def test_no_signal_prompt_when_all_is_well(session: Session, seeded: SeededOrg) -> None:

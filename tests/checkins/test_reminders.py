@@ -3,7 +3,7 @@ Messages go through the real outbox (notify.service) and are read back from each
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from tests.checkins.conftest import user
 from tests.web.seeding import SeededOrg
 
-from teamweave.checkins import reminders, service
+from teamweave.checkins import reminders, scheduling, service
 from teamweave.config import Settings
 from teamweave.errors import Forbidden, InputFormatError
 from teamweave.notify import service as notify
@@ -45,9 +45,9 @@ def test_the_manager_first_then_the_report_once_per_overdue_spell(session: Sessi
     _only_alice(session, seeded)
     mia = user(session, seeded, "mia")
     service.log_one_on_one(session, org=ORG, viewer=mia, report_id=seeded.people["alice"], day=date(2026, 11, 2))
-    assert _run(session, date(2026, 11, 14)) == 0
-    assert _run(session, date(2026, 11, 15)) == 1  # due tomorrow: a pointer to the coaching prompts
-    assert _run(session, date(2026, 11, 15)) == 0
+    assert _run(session, date(2026, 11, 12)) == 0
+    assert _run(session, date(2026, 11, 13)) == 1  # due in 3 days: a pointer to the coaching prompts
+    assert _run(session, date(2026, 11, 15)) == 0  # once per due day
     assert _run(session, date(2026, 11, 16)) == 0  # 14 days: within cadence
     assert _run(session, date(2026, 11, 17)) == 1  # overdue: the manager
     assert _run(session, date(2026, 11, 17)) == 0  # same day again
@@ -73,20 +73,34 @@ def test_every_overdue_pair_of_the_org_is_nudged_once(session: Session, seeded: 
     assert managers == 14  # 9 reports of Mia, 5 of Dan, none ever held
     assert first == 28  # and each report, whose start date plus cadence plus grace has passed
     assert _run(session, today) == 0
-    assert _run(session, date(2026, 11, 30)) == 0
+    next_period = sum(_run(session, today + timedelta(days=n)) for n in range(1, 15))
+    assert next_period == 14  # still overdue a cadence period (14 days) later: each manager once more
+
+
+def test_a_pair_that_never_held_a_1on1_is_nudged_every_period(session: Session, seeded: SeededOrg) -> None:
+    _only_alice(session, seeded)
+    alice = session.get(Person, seeded.people["alice"])
+    assert alice is not None
+    alice.start_date = None  # no start date: periods counted from the calendar
+    session.flush()
+    first = date.fromordinal(date(2026, 11, 1).toordinal() // 14 * 14)  # the first day of a calendar period
+    days = [first + timedelta(days=n) for n in range(56)]
+    assert sum(_run(session, day) for day in days) == 4  # 56 days, cadence 14: four nudges, not one ever
+    subjects = [s for k, s in _inbox(session, seeded, "mia")]
+    assert subjects == ["Your 1:1 with Alice is overdue"] * 4
 
 
 def test_a_report_asks_for_a_1on1_once_a_day(session: Session, seeded: SeededOrg) -> None:
     alice = user(session, seeded, "alice")
     day = date(2026, 11, 23)
-    assert reminders.request_one_on_one(session, org=ORG, viewer=alice, today=day)
-    assert not reminders.request_one_on_one(session, org=ORG, viewer=alice, today=day)
+    assert scheduling.request_one_on_one(session, org=ORG, viewer=alice, today=day)
+    assert not scheduling.request_one_on_one(session, org=ORG, viewer=alice, today=day)
     assert _inbox(session, seeded, "mia") == [("checkin_request", "Alice asks for a 1:1")]
-    assert reminders.request_one_on_one(session, org=ORG, viewer=alice, today=date(2026, 11, 24))
+    assert scheduling.request_one_on_one(session, org=ORG, viewer=alice, today=date(2026, 11, 24))
     with pytest.raises(InputFormatError):
-        reminders.request_one_on_one(session, org=ORG, viewer=user(session, seeded, "mia"), today=day)
+        scheduling.request_one_on_one(session, org=ORG, viewer=user(session, seeded, "mia"), today=day)
     with pytest.raises(Forbidden):
-        reminders.request_one_on_one(session, org=ORG, viewer=user(session, seeded, "root"), today=day)
+        scheduling.request_one_on_one(session, org=ORG, viewer=user(session, seeded, "root"), today=day)
 
 
 def test_an_unsubscribed_manager_gets_nothing(session: Session, seeded: SeededOrg) -> None:
@@ -99,18 +113,18 @@ def test_an_unsubscribed_manager_gets_nothing(session: Session, seeded: SeededOr
 def test_the_manager_schedules_the_next_1on1_with_an_invite_to_both(session: Session, seeded: SeededOrg) -> None:
     mia = user(session, seeded, "mia")
     start = datetime(2026, 11, 30, 10, 0)  # wall clock in Lisbon (UTC+0 in winter)
-    queued = reminders.schedule_one_on_one(
+    queued = scheduling.schedule_one_on_one(
         session, org=ORG, viewer=mia, report_id=seeded.people["alice"], local_start=start, minutes=30
     )
     assert queued == 2
     assert _inbox(session, seeded, "alice") == [("one_on_one_invite", "1:1 Mia / Alice, 2026-11-30 10:00 UTC")]
     assert _inbox(session, seeded, "mia") == [("one_on_one_invite", "1:1 Mia / Alice, 2026-11-30 10:00 UTC")]
-    again = reminders.schedule_one_on_one(
+    again = scheduling.schedule_one_on_one(
         session, org=ORG, viewer=mia, report_id=seeded.people["alice"], local_start=start, minutes=30
     )
     assert again == 0
     with pytest.raises(Forbidden):
-        reminders.schedule_one_on_one(
+        scheduling.schedule_one_on_one(
             session,
             org=ORG,
             viewer=user(session, seeded, "dan"),
@@ -119,14 +133,14 @@ def test_the_manager_schedules_the_next_1on1_with_an_invite_to_both(session: Ses
             minutes=30,
         )
     with pytest.raises(InputFormatError):
-        reminders.schedule_one_on_one(
+        scheduling.schedule_one_on_one(
             session, org=ORG, viewer=mia, report_id=seeded.people["alice"], local_start=start, minutes=500
         )
 
 
 def test_the_invite_is_in_the_outbox_for_the_calendar(session: Session, seeded: SeededOrg) -> None:
     mia = user(session, seeded, "mia")
-    reminders.schedule_one_on_one(
+    scheduling.schedule_one_on_one(
         session, org=ORG, viewer=mia, report_id=seeded.people["alice"], local_start=datetime(2026, 7, 1, 10), minutes=45
     )
     row = session.scalars(select(OutboxMessage).where(OutboxMessage.recipient_id == seeded.people["alice"])).one()

@@ -1,5 +1,6 @@
 """``teamweave recognise`` and ``teamweave recognition feed|sync-events``: giving from the command line writes
-the recognition and its interaction event; ``teamweave analyze`` then finds the tie."""
+the recognition; its interaction event is written in a batch with the others (sync-events, or before
+``teamweave analyze`` analyses); the analysis then finds the tie."""
 
 from __future__ import annotations
 
@@ -59,6 +60,8 @@ def test_recognise_a_person_and_analyze_finds_the_tie(people: Path) -> None:
         "recognise", "--from", "ana@acme.test", "--to", "ben@acme.test", "--value", "care", "--message", "Thanks!"
     )
     assert "recognised ben@acme.test for Care (public" in said
+    assert _stored_events() == []  # giving writes no event: it is recorded in one batch before analysing
+    assert "1 recognition events added, 0 already stored" in _run("recognition", "sync-events")
     assert _stored_events() == [("recognition", "ana", ["ben"], 1)]
     summary = _run("analyze", "--period", "week")
     assert "1 " in summary.split("ties (distinct pairs)", 1)[1].splitlines()[0]
@@ -67,6 +70,16 @@ def test_recognise_a_person_and_analyze_finds_the_tie(people: Path) -> None:
         ties = {m.pseudonym: m.ties for m in session.scalars(select(PersonMetric))}
     runtime.close()
     assert sorted(ties.values()) == [1, 1]
+
+
+def test_analyze_records_the_recognition_events_before_analysing(people: Path) -> None:
+    _run("recognise", "--from", "ana@acme.test", "--to", "ben@acme.test", "--value", "Care", "--message", "Thanks!")
+    assert _stored_events() == []
+    summary = _run("analyze", "--period", "week")
+    assert _stored_events() == [("recognition", "ana", ["ben"], 1)]
+    assert "1 " in summary.split("ties (distinct pairs)", 1)[1].splitlines()[0]
+    _run("analyze", "--period", "week")  # again: the same event ids, nothing added
+    assert "0 recognition events added, 1 already stored" in _run("recognition", "sync-events")
 
 
 def test_recognise_a_team_privately_and_the_feed(people: Path) -> None:
@@ -85,6 +98,8 @@ def test_recognise_a_team_privately_and_the_feed(people: Path) -> None:
         "--note",
         "for you only",
     )
+    assert _stored_events() == []
+    assert "2 recognition events added, 0 already stored" in _run("recognition", "sync-events")
     assert _stored_events() == [
         ("recognition", "dev", ["ana", "ben", "cleo"], 3),
         ("recognition", "ana", ["dev"], 1),

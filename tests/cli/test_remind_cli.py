@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from tests.notify.conftest import SmtpSink, WebhookSink, smtp, webhook
 from tests.web.seeding import SeededOrg, cheap_password_hashes, seed_org
 from typer.testing import CliRunner
@@ -15,6 +16,8 @@ from teamweave.cli.main import app
 from teamweave.config import load_settings
 from teamweave.moments import service as moments
 from teamweave.moments.models import ACHIEVEMENT
+from teamweave.notify import service as notify
+from teamweave.notify.models import OutboxMessage, OutboxSubject
 from teamweave.recognition import service as recognition
 from teamweave.runtime import Runtime
 from teamweave.store.session import session_scope
@@ -45,8 +48,7 @@ def org(
             recognition.give(
                 session, org=settings.org, giver_id=seeded.people["alice"], person_id=seeded.people[receiver],
                 value="Care", message=message, public=public, values=settings.recognition_values,
-                events=runtime.events, pseudonymiser=runtime.pseudonymiser, public_url=settings.public_url,
-                now=LAST_WEEK,
+                public_url=settings.public_url, now=LAST_WEEK,
             )  # fmt: skip
         moments.add_moment(
             session, org=settings.org, entered_by=None, kind=ACHIEVEMENT, title="Shipped the new ledger",
@@ -96,3 +98,23 @@ def test_a_bad_date_is_a_clear_error(data_dir: Path) -> None:
     result = CliRunner().invoke(app, ["remind", "--today", "25/11/2026"])
     assert result.exit_code == 2
     assert "not a date" in result.output
+
+
+def test_the_digest_is_about_the_people_its_thanks_name(org: SeededOrg, smtp: SmtpSink, webhook: WebhookSink) -> None:
+    assert CliRunner().invoke(app, ["remind", "--today", TODAY.isoformat(), "--no-deliver"]).exit_code == 0
+    runtime = Runtime(load_settings())
+    try:
+        with session_scope(runtime.sessions) as session:
+            digests = session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "team_digest")).all()
+            assert digests
+            about = {(s.outbox_id, s.person_id) for s in session.scalars(select(OutboxSubject))}
+            alice = org.people["alice"]
+            carrying = [d for d in digests if "Alice thanked Bob" in d.text or "Alice thanked Bob" in str(d.blocks)]
+            assert carrying
+            assert all((d.id, alice) in about for d in carrying)  # Alice gave thanks in a digest to others
+            notify.forget_person(session, org=runtime.settings.org, person_id=alice)
+            assert not session.scalars(
+                select(OutboxMessage).where(OutboxMessage.id.in_([d.id for d in carrying]))
+            ).all()
+    finally:
+        runtime.close()

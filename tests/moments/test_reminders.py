@@ -11,9 +11,11 @@ from sqlalchemy.orm import Session
 from tests.moments.conftest import ORG, user
 from tests.web.seeding import SeededOrg
 
+from teamweave.audit import service as audit
+from teamweave.audit.models import AuditEntry
 from teamweave.config import Settings
 from teamweave.moments import digest, service
-from teamweave.moments.reminders import queue_reminders
+from teamweave.moments.reminders import DIGEST_AUDIT, REMINDER_AUDIT, queue_reminders
 from teamweave.moments.schemas import DigestSection
 from teamweave.notify import service as notify
 from teamweave.notify.models import OutboxMessage
@@ -66,8 +68,40 @@ def test_a_reminder_comes_when_the_day_enters_the_window(session: Session, seede
     settings = _settings(tmp_path)
     queue_reminders(session, org=ORG, today=date(2027, 1, 6), settings=settings)  # Sunday is 4 days away
     assert _rows(session, "celebration_reminder") == []
-    queue_reminders(session, org=ORG, today=date(2027, 1, 9), settings=_settings(tmp_path, days=0))
-    assert _rows(session, "celebration_reminder") == []  # 0 days ahead: only on the day itself
+    queue_reminders(session, org=ORG, today=date(2027, 1, 7), settings=settings)  # 3 days away: in the window
+    arrived = _rows(session, "celebration_reminder")
+    assert len(arrived) == 12  # every anniversary of Sunday 10 January of someone with a manager
+    assert {r.subject.split(" is ", 1)[1] for r in arrived} == {"on Sunday 10 January"}
+
+
+def test_with_no_days_ahead_a_reminder_comes_on_the_day_only(
+    session: Session, seeded: SeededOrg, tmp_path: Path
+) -> None:
+    service.set_my_birthday(session, org=ORG, viewer=user(session, seeded, "alice"), month=1, day=20)
+    none_ahead = _settings(tmp_path, days=0)
+    queue_reminders(session, org=ORG, today=date(2027, 1, 19), settings=none_ahead)
+    assert _rows(session, "celebration_reminder") == []
+    queue_reminders(session, org=ORG, today=date(2027, 1, 20), settings=none_ahead)
+    arrived = [(r.recipient_id, r.subject) for r in _rows(session, "celebration_reminder")]
+    assert arrived == [(seeded.people["mia"], "Alice's birthday is today")]
+
+
+def test_each_reminder_and_digest_queued_is_audited_once(session: Session, seeded: SeededOrg, tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+    queue_reminders(session, org=ORG, today=THURSDAY, settings=settings)
+
+    def audited(action: str) -> list[tuple[str, str, str]]:
+        rows = session.scalars(select(AuditEntry).where(AuditEntry.action == action)).all()
+        return sorted((r.viewer_role, r.subject_kind, r.subject_id) for r in rows)
+
+    celebrated = ("alice", "bob", "carol", "dave", "gina", "uma", "vic", "pat", "quinn", "rosa", "sam", "tess")
+    operator = audit.OPERATOR_ROLE
+    assert audited(REMINDER_AUDIT) == sorted((operator, "person", str(seeded.people[n])) for n in celebrated)
+    assert audited(DIGEST_AUDIT) == sorted((operator, "team", str(t)) for t in seeded.teams.values())
+    session.commit()
+    queue_reminders(session, org=ORG, today=THURSDAY, settings=settings)  # nothing new queued: nothing audited
+    assert len(audited(REMINDER_AUDIT)) == len(celebrated)
+    assert len(audited(DIGEST_AUDIT)) == len(seeded.teams)
 
 
 def test_a_birthday_reminder_has_no_year_and_hidden_anniversaries_none(
@@ -120,3 +154,26 @@ def test_the_digest_sent_is_the_one_the_command_line_shows(session: Session, see
     shown = service.team_digest(session, org=ORG, team_id=seeded.teams["Platform"], week_of=THURSDAY)
     assert sent.text == digest.as_text(shown, link="https://tw.example/celebrations")
     assert "Platform: Launched v2 (Thursday 7 January)" in sent.text
+
+
+def test_forgetting_a_person_removes_the_reminders_and_digests_that_name_them(
+    session: Session, seeded: SeededOrg, tmp_path: Path
+) -> None:
+    thanks = DigestSection("Thanks given last week", ["Pat thanked Tess"], about=(seeded.people["pat"],))
+    queue_reminders(
+        session, org=ORG, today=THURSDAY, settings=_settings(tmp_path), extra_sections={seeded.teams["Tiny"]: [thanks]}
+    )
+    session.commit()
+
+    def about(name: str) -> int:
+        reminders = [r for r in _rows(session, "celebration_reminder") if r.subject.startswith(f"{name}'s")]
+        return len(reminders)
+
+    platform_digests = len(_rows(session, "team_digest"))
+    assert (about("Alice"), about("Bob")) == (1, 1)
+    notify.forget_person(session, org=ORG, person_id=seeded.people["alice"])
+    assert (about("Alice"), about("Bob")) == (0, 1)
+    # Platform's digest names Alice: its 8 member copies and its channel post go; Data's and Tiny's stay
+    assert len(_rows(session, "team_digest")) == platform_digests - 9
+    notify.forget_person(session, org=ORG, person_id=seeded.people["pat"])  # named in Data's and Tiny's digests
+    assert _rows(session, "team_digest") == []

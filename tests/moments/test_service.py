@@ -177,3 +177,12 @@ def test_a_window_is_bounded(session: Session, seeded: SeededOrg) -> None:
         service.upcoming(session, org=ORG, first=WEEK, days=0)
     with pytest.raises(InputFormatError):
         service.upcoming(session, org=ORG, first=WEEK, days=367)
+
+
+def test_a_portfolio_viewer_is_shown_no_celebration_list(session: Session, seeded: SeededOrg) -> None:
+    port = user(session, seeded, "port")
+    with pytest.raises(Forbidden):
+        service.org_celebrations(session, org=ORG, viewer=port, first=WEEK, days=7)
+    with pytest.raises(Forbidden):
+        service.team_celebrations(session, org=ORG, viewer=port, team_id=seeded.teams["Platform"], first=WEEK, days=7)
+    assert session.scalars(select(AuditEntry)).all() == []

@@ -24,6 +24,9 @@ ROW = OutboxMessage(
 )
 
 
+SENT_AT = datetime(2026, 11, 24, 8, 15, tzinfo=UTC)
+
+
 def _build(**extra: str) -> bytes:
     return build_email(
         ROW,
@@ -32,6 +35,7 @@ def _build(**extra: str) -> bytes:
         sender="teamweave@tw.example.org",
         public_url="https://tw.example.org",
         unsubscribe_url="https://tw.example.org/unsubscribe?token=T",
+        sent_at=SENT_AT,
         **extra,
     ).as_bytes()
 
@@ -45,7 +49,7 @@ def test_the_same_row_builds_the_same_email() -> None:
     first, second = _build(), _build()
     assert _without_boundaries(first) == _without_boundaries(second)
     assert b"Message-ID: <outbox.5." in first
-    assert b"Date: Mon, 23 Nov 2026 09:30:00 +0000" in first
+    assert b"Date: Tue, 24 Nov 2026 08:15:00 +0000" in first  # when it is sent, not when it was queued
     assert b"List-Unsubscribe: <https://tw.example.org/unsubscribe?token=T>" in first
     assert b"List-Unsubscribe-Post" not in first
     assert b"Auto-Submitted: auto-generated" in first

@@ -113,7 +113,7 @@ def test_kind_settings_round_trip(session: Session, seeded: SeededOrg) -> None:
     assert off == ["team_digest"]
     service.set_subscriptions(session, org="default", person_id=alice, subscribed={"recognition"})
     on = [s.kind for s in service.kind_settings(session, org="default", person_id=alice) if s.subscribed]
-    assert on == ["recognition"]
+    assert on == ["checkin_request", "recognition"]  # a request for a 1:1 cannot be turned off
 
 
 def test_unsubscribe_tokens_are_signed() -> None:

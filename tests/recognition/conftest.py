@@ -72,8 +72,6 @@ def user(session: Session, seeded: SeededOrg, name: str) -> User:
 def give(
     session: Session,
     seeded: SeededOrg,
-    events: EventStore,
-    pseudonymiser: Pseudonymiser,
     giver: str,
     *,
     to: str | None = None,
@@ -91,8 +89,6 @@ def give(
         person_id=seeded.people[to] if to else None,
         team_id=seeded.teams[team] if team else None,
         values=VALUES,
-        events=events,
-        pseudonymiser=pseudonymiser,
         public_url="https://tw.example.org",
         **extra,
     )

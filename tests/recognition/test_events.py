@@ -29,12 +29,15 @@ def _events(events: EventStore) -> list[dict[str, object]]:
     return rows
 
 
-def test_giving_writes_one_interaction_from_giver_to_receivers(
+def test_recording_writes_one_interaction_from_giver_to_receivers_once(
     session: Session, seeded: SeededOrg, events: EventStore, pseudonymiser: Pseudonymiser
 ) -> None:
-    give(session, seeded, events, pseudonymiser, "alice", to="bob")
-    give(session, seeded, events, pseudonymiser, "mia", team="Tiny", public=False)
+    give(session, seeded, "alice", to="bob")
+    give(session, seeded, "mia", team="Tiny", public=False)
     session.commit()
+    assert events.count("default") == 0  # giving writes no event: the analysis records them in one batch
+    result = service.record_events(session, org="default", events=events, pseudonymiser=pseudonymiser)
+    assert (result.added, result.duplicates) == (2, 0)
     stored = _events(events)
     assert [(e["source"], e["kind"], e["actor"], e["targets"], e["audience"]) for e in stored] == [
         ("recognition", "recognition", "ps-alice", ["ps-bob"], 1),
@@ -48,6 +51,17 @@ def test_giving_writes_one_interaction_from_giver_to_receivers(
     assert events.count("default") == 2
 
 
+def test_a_rolled_back_recognition_leaves_no_event(
+    session: Session, seeded: SeededOrg, events: EventStore, pseudonymiser: Pseudonymiser
+) -> None:
+    give(session, seeded, "alice", to="bob")
+    session.rollback()  # the giving request failed after giving
+    give(session, seeded, "carol", to="dave")
+    session.commit()
+    assert service.record_events(session, org="default", events=events, pseudonymiser=pseudonymiser).added == 1
+    assert [(e["actor"], e["targets"]) for e in _events(events)] == [("ps-carol", ["ps-dave"])]
+
+
 def test_record_events_restores_a_missing_event_with_the_same_id(
     session: Session,
     seeded: SeededOrg,
@@ -55,8 +69,9 @@ def test_record_events_restores_a_missing_event_with_the_same_id(
     pseudonymiser: Pseudonymiser,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
-    give(session, seeded, events, pseudonymiser, "alice", to="bob")
+    give(session, seeded, "alice", to="bob")
     session.commit()
+    service.record_events(session, org="default", events=events, pseudonymiser=pseudonymiser)
     elsewhere = EventStore(tmp_path_factory.mktemp("rebuilt"))
     assert service.record_events(session, org="default", events=elsewhere, pseudonymiser=pseudonymiser).added == 1
     assert _events(elsewhere)[0]["event_id"] == _events(events)[0]["event_id"]
@@ -65,8 +80,9 @@ def test_record_events_restores_a_missing_event_with_the_same_id(
 def test_the_analysis_gives_giver_and_receiver_a_tie(
     session: Session, seeded: SeededOrg, events: EventStore, pseudonymiser: Pseudonymiser
 ) -> None:
-    give(session, seeded, events, pseudonymiser, "alice", to="bob")
+    give(session, seeded, "alice", to="bob")
     session.commit()
+    service.record_events(session, org="default", events=events, pseudonymiser=pseudonymiser)
     con = duckdb.connect()
     try:
         load_participants(
@@ -91,10 +107,11 @@ def _count(session: Session, table: type[Recognition] | type[RecognitionReceiver
 def test_erasing_a_person_removes_their_recognitions_and_events(
     session: Session, seeded: SeededOrg, events: EventStore, pseudonymiser: Pseudonymiser, erased: str
 ) -> None:
-    give(session, seeded, events, pseudonymiser, "alice", to="bob")
-    give(session, seeded, events, pseudonymiser, "bob", to="alice", public=False)
-    give(session, seeded, events, pseudonymiser, "mia", team="Platform")  # reaches alice and bob among 7
+    give(session, seeded, "alice", to="bob")
+    give(session, seeded, "bob", to="alice", public=False)
+    give(session, seeded, "mia", team="Platform")  # reaches alice and bob among 7
     session.commit()
+    service.record_events(session, org="default", events=events, pseudonymiser=pseudonymiser)
     assert (_count(session, Recognition), _count(session, RecognitionReceiver)) == (3, 9)
     erase_person(session, org="default", email=f"{erased}@example.org", events=events)
     session.commit()

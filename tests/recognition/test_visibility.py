@@ -27,7 +27,7 @@ NOTE = "Your patience on Friday's incident meant a lot to me personally."
 def test_public_recognition_shows_in_the_org_feed_and_the_receivers_team_feed(
     session: Session, seeded: SeededOrg, events: EventStore, pseudonymiser: Pseudonymiser
 ) -> None:
-    give(session, seeded, events, pseudonymiser, "alice", to="bob", value="craft", message="Lovely refactor")
+    give(session, seeded, "alice", to="bob", value="craft", message="Lovely refactor")
     session.commit()
     viewer = user(session, seeded, "tess")  # a member of another team
     feed = service.org_feed(session, org="default", viewer=viewer, path="/recognition")
@@ -44,7 +44,7 @@ def test_public_recognition_shows_in_the_org_feed_and_the_receivers_team_feed(
 def test_private_recognition_is_seen_by_giver_and_receiver_only(
     session: Session, seeded: SeededOrg, events: EventStore, pseudonymiser: Pseudonymiser
 ) -> None:
-    give(session, seeded, events, pseudonymiser, "alice", to="bob", public=False, message="Just between us")
+    give(session, seeded, "alice", to="bob", public=False, message="Just between us")
     session.commit()
     for name in ("mia", "tess", "pat"):
         viewer = user(session, seeded, name)
@@ -62,7 +62,7 @@ def test_private_recognition_is_seen_by_giver_and_receiver_only(
 def test_the_note_reaches_the_receiver_only(
     session: Session, seeded: SeededOrg, events: EventStore, pseudonymiser: Pseudonymiser
 ) -> None:
-    give(session, seeded, events, pseudonymiser, "alice", to="bob", note=NOTE)
+    give(session, seeded, "alice", to="bob", note=NOTE)
     session.commit()
     bob = service.my_recognition(session, org="default", viewer=user(session, seeded, "bob"))
     assert bob.received[0].note == NOTE
@@ -84,7 +84,7 @@ def test_the_note_reaches_the_receiver_only(
 def test_a_private_recognition_is_not_posted_to_the_channel(
     session: Session, seeded: SeededOrg, events: EventStore, pseudonymiser: Pseudonymiser
 ) -> None:
-    give(session, seeded, events, pseudonymiser, "alice", to="bob", public=False)
+    give(session, seeded, "alice", to="bob", public=False)
     session.commit()
     assert session.scalars(select(OutboxMessage).where(OutboxMessage.recipient_id.is_(None))).all() == []
     assert [m.recipient_id for m in session.scalars(select(OutboxMessage))] == [seeded.people["bob"]]
@@ -93,7 +93,7 @@ def test_a_private_recognition_is_not_posted_to_the_channel(
 def test_team_recognition_reaches_every_member_but_the_giver(
     session: Session, seeded: SeededOrg, events: EventStore, pseudonymiser: Pseudonymiser
 ) -> None:
-    row = give(session, seeded, events, pseudonymiser, "pat", team="Data", value="Collaboration")
+    row = give(session, seeded, "pat", team="Data", value="Collaboration")
     session.commit()
     reached = set(
         session.scalars(select(RecognitionReceiver.person_id).where(RecognitionReceiver.recognition_id == row.id))
@@ -128,7 +128,7 @@ def test_bad_input_is_refused_naming_the_field(
     field: str,
 ) -> None:
     with pytest.raises(InputFormatError) as caught:
-        give(session, seeded, events, pseudonymiser, "alice", **extra)
+        give(session, seeded, "alice", **extra)
     assert caught.value.field == field
     if field == "value":
         assert "Collaboration, Ownership, Curiosity, Care, Craft" in str(caught.value)
@@ -146,7 +146,7 @@ def test_a_team_with_only_the_giver_or_an_unknown_team_is_refused(
     uma.team_id = solo.id
     seeded.teams["Solo"] = solo.id
     with pytest.raises(InputFormatError) as caught:
-        give(session, seeded, events, pseudonymiser, "uma", team="Solo")
+        give(session, seeded, "uma", team="Solo")
     assert caught.value.field == "team"
     with pytest.raises(InputFormatError) as unknown:
         service.team_id_by_name(session, org="default", name="Nowhere")
@@ -165,10 +165,56 @@ def test_a_login_without_a_person_cannot_give(session: Session, seeded: SeededOr
 def test_a_persons_export_holds_what_they_gave_and_received_with_notes(
     session: Session, seeded: SeededOrg, events: EventStore, pseudonymiser: Pseudonymiser
 ) -> None:
-    give(session, seeded, events, pseudonymiser, "alice", to="bob", public=False, note=NOTE)
+    give(session, seeded, "alice", to="bob", public=False, note=NOTE)
     bob = service.personal_export(session, org="default", person_id=seeded.people["bob"])
     alice = service.personal_export(session, org="default", person_id=seeded.people["alice"])
     assert [(r["giver"], r["note"]) for r in bob["received"]] == [("Alice", NOTE)]
     assert bob["given"] == []
     assert [(g["to"], g["note"]) for g in alice["given"]] == [("Bob", NOTE)]
     assert alice["received"] == []
+
+
+def test_a_portfolio_viewer_reads_no_feed(
+    session: Session, seeded: SeededOrg, events: EventStore, pseudonymiser: Pseudonymiser
+) -> None:
+    give(session, seeded, "alice", to="bob")
+    port = user(session, seeded, "port")
+    with pytest.raises(Forbidden):
+        service.org_feed(session, org="default", viewer=port)
+    with pytest.raises(Forbidden):
+        service.team_feed(session, org="default", viewer=port, team_id=seeded.teams["Platform"])
+
+
+def _outbox(session: Session) -> list[tuple[int | None, str]]:
+    return sorted(
+        ((m.recipient_id, m.channel) for m in session.scalars(select(OutboxMessage))), key=lambda m: (m[0] or 0, m[1])
+    )
+
+
+def test_forgetting_the_giver_or_a_named_receiver_removes_what_was_said_about_them(
+    session: Session, seeded: SeededOrg
+) -> None:
+    give(session, seeded, "alice", to="bob")  # names Alice and Bob: Bob's message, the channel post
+    give(session, seeded, "mia", team="Tiny")  # names Mia and the team: Uma's and Vic's messages, the post
+    session.commit()
+    uma, vic = seeded.people["uma"], seeded.people["vic"]
+    assert len(_outbox(session)) == 5
+    notify.forget_person(session, org="default", person_id=seeded.people["alice"])
+    assert _outbox(session) == [(None, "slack"), (uma, "email"), (vic, "email")]
+    notify.forget_person(session, org="default", person_id=uma)  # named in no one else's message
+    assert _outbox(session) == [(None, "slack"), (uma, "email"), (vic, "email")]
+    notify.forget_person(session, org="default", person_id=seeded.people["mia"])
+    assert _outbox(session) == []
+
+
+def test_the_digest_thanks_say_whom_they_name(session: Session, seeded: SeededOrg) -> None:
+    give(session, seeded, "alice", to="bob", message="Thanks for the pairing")
+    give(session, seeded, "pat", team="Tiny", message="Great week")
+    give(session, seeded, "carol", to="dave", public=False)  # private: not in any digest
+    thanks = service.public_thanks_by_team(session, org="default", start=NOW, end=NOW + timedelta(days=1))
+    platform, tiny = thanks[seeded.teams["Platform"]], thanks[seeded.teams["Tiny"]]
+    assert platform.lines == ["Alice thanked Bob for Care: “Thanks for the pairing”"]
+    assert platform.about == {seeded.people["alice"], seeded.people["bob"]}
+    assert tiny.lines == ["Pat thanked Tiny for Care: “Great week”"]
+    assert tiny.about == {seeded.people["pat"]}
+    assert seeded.teams["Data"] not in thanks

@@ -147,3 +147,13 @@ def test_anonymous_visitors_are_sent_to_log_in_and_posts_need_the_csrf_token(cli
     assert response.headers["location"].startswith("/login")
     log_in(client, "alice")
     assert client.post("/celebrations/birthday", data={"month": "1", "day": "6"}).status_code == 403
+
+
+def test_a_portfolio_viewer_sees_no_celebrations_and_adds_none(client: TestClient, seeded: SeededOrg) -> None:
+    log_in(client, "port")
+    page = client.get("/celebrations?days=7")
+    assert page.status_code == 403
+    assert "5 years with us" not in page.text
+    token = csrf_of(client.get("/tone").text)
+    milestone = {"person_id": str(seeded.people["alice"]), "title": "Shipped", "day": "2027-01-05"}
+    assert client.post("/celebrations/milestones", data={**milestone, "csrf_token": token}).status_code == 403

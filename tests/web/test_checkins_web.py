@@ -4,16 +4,21 @@ are not in the migration yet): a report submits, their manager sees the trend, a
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select, update
 from tests.web.conftest import csrf_of, log_in
 from tests.web.seeding import PASSWORD, SeededOrg, seed_org
 
 from teamweave.accounts.service import create_user
+from teamweave.checkins.models import HeldOneOnOne
 from teamweave.checkins.schemas import WHO5_ITEMS
 from teamweave.config import Settings
+from teamweave.people.models import Person
 from teamweave.runtime import Runtime
 from teamweave.store.models import metadata
 from teamweave.store.session import session_scope
@@ -174,7 +179,12 @@ def test_prompts_from_the_bank_then_from_the_signals_with_consent(web: tuple[Tes
     log_in(client, "alice")
     assert "Let my signals shape coaching prompts" in client.get("/checkins").text
     assert _post(client, "/checkins", "/checkins/consent", allow="1") == 303
-    assert "Withdraw my consent" in client.get("/checkins").text
+    form = client.get("/checkins").text
+    assert "Withdraw my consent" in form
+    assert "never more than this page shows" not in form  # false: the after-hours share is not on her page
+    assert "outside working hours last month" in form
+    assert "does not otherwise see" in form
+    assert "if your manager changes, the new one gets none of this" in form
     log_in(client, "mia")
     page = client.get(f"/checkins/reports/{alice}").text
     assert "Their WHO-5 fell from 80 to 40" in page
@@ -270,3 +280,19 @@ def test_the_new_forms_need_csrf(web: tuple[TestClient, SeededOrg]) -> None:
         assert client.post(path, data=form).status_code == 403, path
     assert "Notes and action items" in client.get(f"/checkins/reports/{alice}").text
     assert "x</li>" not in client.get(f"/checkins/reports/{alice}").text
+
+
+def test_a_held_1on1_is_filed_under_the_managers_own_day(web: tuple[TestClient, SeededOrg]) -> None:
+    client, seeded = web
+    now = datetime.now(UTC)
+    zone = "Pacific/Kiritimati" if now.hour >= 10 else "Pacific/Pago_Pago"  # UTC+14 / UTC-11: a day apart from UTC
+    runtime: Runtime = client.app.state.runtime  # type: ignore[attr-defined]
+    with session_scope(runtime.sessions) as session:
+        session.execute(update(Person).where(Person.id == seeded.people["mia"]).values(timezone=zone))
+    alice = seeded.people["alice"]
+    log_in(client, "mia")
+    assert _post(client, f"/checkins/reports/{alice}", f"/checkins/reports/{alice}/held") == 303
+    with session_scope(runtime.sessions) as session:
+        day = session.scalars(select(HeldOneOnOne.day)).one()
+    assert day == datetime.now(ZoneInfo(zone)).date()
+    assert day != datetime.now(UTC).date()

@@ -135,3 +135,23 @@ def test_rfc8058_one_click_unsubscribe(app: FastAPI, runtime: Runtime, seeded: S
         assert (done.status_code, done.text) == (200, "unsubscribed")
     with session_scope(runtime.sessions) as session:
         assert service.is_unsubscribed(session, org="default", person_id=alice, kind="team_digest")
+
+
+def test_requests_for_a_1on1_cannot_be_turned_off(client: TestClient, runtime: Runtime, seeded: SeededOrg) -> None:
+    log_in(client, "mia")
+    page = client.get("/inbox")
+    assert 'value="checkin_request"' not in page.text  # shown fixed, not as a choice
+    assert "always on: a request from your report must reach you" in page.text
+    client.post("/inbox/settings", data={"kind": [], "csrf_token": csrf_of(page.text)})  # everything off
+    with session_scope(runtime.sessions) as session:
+        row = service.enqueue(
+            session, org="default", recipient_id=seeded.people["mia"], kind="checkin_request", subject="s", text="t",
+            dedupe_key="ask",
+        )  # fmt: skip
+        assert row is not None
+    secret = runtime.settings.resolved_session_secret()
+    token = service.unsubscribe_token(secret, org="default", person_id=seeded.people["mia"], kind="checkin_request")
+    page = client.get(f"/unsubscribe?token={token}")
+    answer = client.post("/unsubscribe", data={"token": token, "csrf_token": csrf_of(page.text)})
+    assert answer.status_code == 422
+    assert "cannot be turned off" in answer.text

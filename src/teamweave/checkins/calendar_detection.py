@@ -3,7 +3,8 @@
 A calendar event (source ``calendar``, kind ``meeting``) carries the organiser as ``actor`` and every attendee
 who did not decline as ``targets`` (rooms and resources are never people; see ``ingest/ics_calendar.py``).
 Identities are mapped to people through the alias map, bots and AI tools are dropped, and when what is left is
-exactly {a person, their current manager} the pair held a 1:1 on the meeting's (UTC) day. People who opted out
+exactly {a person, their current manager} the pair held a 1:1 on the meeting's day in the manager's own time
+zone (``Person.timezone``; UTC when unknown). People who opted out
 of analytics are left out: their 1:1s can still be logged by hand. Detection is idempotent: a day already found
 for the pair is not written again, so re-running it adds nothing. Services never commit.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.orm import Session
 
@@ -35,18 +37,26 @@ class DetectionResult:
     added: int
 
 
-def _pairs(session: Session, *, org: str) -> dict[frozenset[str], tuple[int, int]]:
-    """{manager pseudonym, report pseudonym} -> (manager id, report id), for every current pair of the org."""
+def _zone(name: str | None) -> ZoneInfo:
+    try:
+        return ZoneInfo(name) if name else ZoneInfo("UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def _pairs(session: Session, *, org: str) -> dict[frozenset[str], tuple[int, int, ZoneInfo]]:
+    """{manager pseudonym, report pseudonym} -> (manager id, report id, manager's zone), for every current pair."""
     entries = people_service.directory(session, org=org)
     by_id = {e.person_id: e for e in entries}
-    pairs: dict[frozenset[str], tuple[int, int]] = {}
+    pairs: dict[frozenset[str], tuple[int, int, ZoneInfo]] = {}
     for report in entries:
         manager = by_id.get(report.manager_id) if report.manager_id is not None else None
         if manager is None or manager.person_id == report.person_id:
             continue
         if report.analytics_opt_out or manager.analytics_opt_out:
             continue
-        pairs[frozenset({manager.pseudonym, report.pseudonym})] = (manager.person_id, report.person_id)
+        key = frozenset({manager.pseudonym, report.pseudonym})
+        pairs[key] = (manager.person_id, report.person_id, _zone(manager.timezone))
     return pairs
 
 
@@ -78,7 +88,7 @@ def detect_held_one_on_ones(
     for ts, actor, targets in meetings:
         pair = pairs.get(humans_of(actor, targets, aliases=aliases, bots=bots))
         if pair is not None:
-            found.add((pair[0], pair[1], ts.astimezone(UTC).date()))
+            found.add((pair[0], pair[1], ts.astimezone(pair[2]).date()))
     known = repository.held_keys(session, org=org, source=SOURCE)
     new = sorted(found - known)
     for manager_id, report_id, day in new:

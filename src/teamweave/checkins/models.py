@@ -81,13 +81,15 @@ class HeldOneOnOne(Base):
 
 class CoachingConsent(Base):
     """A report's consent that their own signals (WHO-5 trend, after-hours share, missed 1:1s) shape the coaching
-    prompts their manager sees. Off by default: no row, no consent; withdrawing deletes the row."""
+    prompts of ONE manager (``manager_id``, their manager when they gave it). Off by default: no row, no consent;
+    withdrawing deletes the row. A new manager has no consent until the report gives it to them."""
 
     __tablename__ = "checkin_coaching_consents"
-    __table_args__ = (UniqueConstraint("org", "report_id"),)
+    __table_args__ = (UniqueConstraint("org", "manager_id", "report_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     org: Mapped[str] = mapped_column(String(64), index=True)
+    manager_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     granted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
@@ -122,3 +124,22 @@ class ActionItem(Base):
     day: Mapped[date] = mapped_column(Date)
     done: Mapped[bool] = mapped_column(Boolean, default=False)
     done_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+
+
+class ScheduledOneOnOne(Base):
+    """The pair's next 1:1 as scheduled from teamweave: one calendar event (``uid``) per meeting, so that
+    rescheduling updates it (same ``uid``, ``sequence`` + 1) instead of adding a second event. ``meetings``
+    counts the meetings scheduled for the pair; a new one starts when the last one has ended."""
+
+    __tablename__ = "checkin_scheduled"
+    __table_args__ = (UniqueConstraint("org", "manager_id", "report_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    org: Mapped[str] = mapped_column(String(64), index=True)
+    manager_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    uid: Mapped[str] = mapped_column(String(200))
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    meetings: Mapped[int] = mapped_column(Integer, default=1)
+    start: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    minutes: Mapped[int] = mapped_column(Integer)

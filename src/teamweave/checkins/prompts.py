@@ -1,8 +1,9 @@
 """Coaching prompts for a manager before a 1:1: from the report's own situation when the report allows it, and
 always from the question bank (:mod:`teamweave.checkins.question_bank`).
 
-Consent is the report's: off by default, given and withdrawn on their own check-in page. With it, three of
-their signals may shape a prompt, each shown with why it appears:
+Consent is the report's and is given to one manager: off by default, given (to their current manager) and
+withdrawn on their own check-in page. A new manager has no consent until the report gives it to them. With it,
+three of their signals may shape that manager's prompts, each shown with why it appears:
 
 * **WHO-5 falling or low**: the latest check-in to this pair fell by >= 10 points from the one before, or is
   <= 50 (Topp et al. 2015, doi:10.1159/000376585);
@@ -29,7 +30,7 @@ from teamweave.checkins.models import DEFAULT_CADENCE_DAYS, CoachingConsent
 from teamweave.checkins.notes import pair_of
 from teamweave.checkins.question_bank import questions_for
 from teamweave.checkins.service import LOW_SCORE, MEANINGFUL_DROP, score_who5
-from teamweave.errors import Forbidden
+from teamweave.errors import Forbidden, InputFormatError
 from teamweave.network import service as network
 from teamweave.people import service as people
 
@@ -47,21 +48,41 @@ class CoachingPrompt:
     why: str
 
 
-def has_consent(session: Session, *, org: str, report_id: int) -> bool:
-    """Whether the report allowed their own signals to shape their manager's coaching prompts."""
-    return repository.consent(session, org=org, report_id=report_id) is not None
+def has_consent(session: Session, *, org: str, manager_id: int, report_id: int) -> bool:
+    """Whether the report allowed their own signals to shape the coaching prompts of this one manager.
+
+    Consent is per pair: a report's new manager has none until the report gives it to them."""
+    return repository.consent(session, org=org, manager_id=manager_id, report_id=report_id) is not None
+
+
+def my_consent(session: Session, *, org: str, viewer: User) -> bool:
+    """Whether the viewer (a report) lets their current manager's coaching prompts use their signals."""
+    if viewer.person_id is None:
+        return False
+    me = people.get_person(session, org=org, person_id=viewer.person_id)
+    if me.manager_id is None:
+        return False
+    return has_consent(session, org=org, manager_id=me.manager_id, report_id=me.id)
 
 
 def set_consent(session: Session, *, org: str, viewer: User, allow: bool) -> bool:
-    """Give or withdraw the viewer's own consent; returns the new state. Withdrawing deletes the row."""
+    """Give the viewer's consent to their current manager, or withdraw it; returns the new state.
+
+    Giving it names the current manager only. Withdrawing deletes every consent the viewer ever gave (to their
+    current and any former manager), so that an old consent never comes back with a returning manager."""
     if viewer.person_id is None:
         raise Forbidden("your login is not linked to a person")
-    row = repository.consent(session, org=org, report_id=viewer.person_id)
-    if allow and row is None:
-        repository.add(session, CoachingConsent(org=org, report_id=viewer.person_id, granted_at=datetime.now(UTC)))
-    elif not allow and row is not None:
-        repository.delete(session, row)
-    return allow
+    me = people.get_person(session, org=org, person_id=viewer.person_id)
+    if not allow:
+        for row in repository.consents_of_report(session, org=org, report_id=me.id):
+            repository.delete(session, row)
+        return False
+    if me.manager_id is None:
+        raise InputFormatError("you have no manager in the directory, so there is no one to give consent to")
+    if repository.consent(session, org=org, manager_id=me.manager_id, report_id=me.id) is None:
+        row = CoachingConsent(org=org, manager_id=me.manager_id, report_id=me.id, granted_at=datetime.now(UTC))
+        repository.add(session, row)
+    return True
 
 
 def _who5_prompts(session: Session, *, org: str, manager_id: int, report_id: int) -> list[CoachingPrompt]:
@@ -137,7 +158,8 @@ def coaching_prompts(
     if side != "manager":
         raise Forbidden("coaching prompts are for the manager of the pair")
     prompts: list[CoachingPrompt] = []
-    if has_consent(session, org=org, report_id=report):
+    consented = has_consent(session, org=org, manager_id=manager_id, report_id=report)
+    if consented:
         person = people.get_person(session, org=org, person_id=report)
         prompts += _who5_prompts(session, org=org, manager_id=manager_id, report_id=report)
         prompts += _after_hours_prompt(session, org=org, pseudonym=person.pseudonym, today=today)
@@ -151,7 +173,7 @@ def coaching_prompts(
             subject_id=report,
             path=path,
         )
-    consent_note = "" if has_consent(session, org=org, report_id=report) else " (they have not shared their signals)"
+    consent_note = "" if consented else " (they have not shared their signals)"
     for question in questions_for(today, seed=report):
         why = f"From the question bank ({question.kind}; {question.source}){consent_note}."
         prompts.append(CoachingPrompt("bank", question.text, why))

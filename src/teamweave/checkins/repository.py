@@ -15,11 +15,11 @@ from teamweave.checkins.models import (
     CoachingConsent,
     HeldOneOnOne,
     PairNote,
+    ScheduledOneOnOne,
 )
-from teamweave.people.models import Person
 from teamweave.store.events import EventStore
 
-Row = CheckinPair | CheckinResponse | HeldOneOnOne | CoachingConsent | PairNote | ActionItem
+Row = CheckinPair | CheckinResponse | HeldOneOnOne | CoachingConsent | PairNote | ActionItem | ScheduledOneOnOne
 
 # Calendar meetings small enough to be a 1:1 (bots or unresolved aliases may add participants; the service
 # decides with the alias map). Read-only scan of the Parquet event store.
@@ -88,15 +88,40 @@ def held_on(session: Session, *, org: str, manager_id: int, report_id: int, day:
     return session.scalars(stmt).one_or_none()
 
 
-def team_responses(session: Session, *, org: str, team_id: int) -> list[CheckinResponse]:
-    """Every check-in of the current members of a team, oldest first."""
+def responses_of_reports(session: Session, *, org: str, report_ids: list[int]) -> list[CheckinResponse]:
+    """Every check-in of these people (a team's current members, from ``people.service``), oldest first."""
     stmt = (
         select(CheckinResponse)
-        .join(Person, Person.id == CheckinResponse.report_id)
-        .where(CheckinResponse.org == org, Person.org == org, Person.team_id == team_id)
+        .where(CheckinResponse.org == org, CheckinResponse.report_id.in_(report_ids))
         .order_by(CheckinResponse.day, CheckinResponse.id)
     )
     return list(session.scalars(stmt))
+
+
+def cadences(session: Session, *, org: str) -> dict[tuple[int, int], int]:
+    """(manager id, report id) -> cadence in days, for every pair of the org with a row (one query)."""
+    stmt = select(CheckinPair.manager_id, CheckinPair.report_id, CheckinPair.every_days).where(CheckinPair.org == org)
+    return {(m, r): every for m, r, every in session.execute(stmt)}
+
+
+def last_held_by_pair(session: Session, *, org: str) -> dict[tuple[int, int], date]:
+    """(manager id, report id) -> the day of the pair's latest held 1:1 (any source), in one grouped query."""
+    stmt = (
+        select(HeldOneOnOne.manager_id, HeldOneOnOne.report_id, func.max(HeldOneOnOne.day))
+        .where(HeldOneOnOne.org == org)
+        .group_by(HeldOneOnOne.manager_id, HeldOneOnOne.report_id)
+    )
+    return {(m, r): day for m, r, day in session.execute(stmt)}
+
+
+def scheduled(session: Session, *, org: str, manager_id: int, report_id: int) -> ScheduledOneOnOne | None:
+    """The pair's scheduled 1:1 (its latest meeting), or None."""
+    stmt = select(ScheduledOneOnOne).where(
+        ScheduledOneOnOne.org == org,
+        ScheduledOneOnOne.manager_id == manager_id,
+        ScheduledOneOnOne.report_id == report_id,
+    )
+    return session.scalars(stmt).one_or_none()
 
 
 def delete(session: Session, row: Row) -> None:
@@ -139,9 +164,18 @@ def calendar_meetings(
     return [(row["ts"], row["actor"], list(row["targets"])) for row in rows]
 
 
-def consent(session: Session, *, org: str, report_id: int) -> CoachingConsent | None:
-    stmt = select(CoachingConsent).where(CoachingConsent.org == org, CoachingConsent.report_id == report_id)
+def consent(session: Session, *, org: str, manager_id: int, report_id: int) -> CoachingConsent | None:
+    """The report's consent for this one manager, or None."""
+    stmt = select(CoachingConsent).where(
+        CoachingConsent.org == org, CoachingConsent.manager_id == manager_id, CoachingConsent.report_id == report_id
+    )
     return session.scalars(stmt).one_or_none()
+
+
+def consents_of_report(session: Session, *, org: str, report_id: int) -> list[CoachingConsent]:
+    """Every consent a report gave, to any manager."""
+    stmt = select(CoachingConsent).where(CoachingConsent.org == org, CoachingConsent.report_id == report_id)
+    return list(session.scalars(stmt.order_by(CoachingConsent.id)))
 
 
 def notes_of_pair(session: Session, *, org: str, manager_id: int, report_id: int) -> list[PairNote]:
@@ -172,7 +206,7 @@ def action_item(session: Session, *, org: str, item_id: int) -> ActionItem | Non
 def rows_of_person(session: Session, *, org: str, person_id: int) -> dict[str, list[Row]]:
     """What the check-ins hold about a person, for their export: their own answers and consent, and the
     cadence, held 1:1s, notes and action items of every pair they are in (either side)."""
-    in_pair = (CheckinPair, HeldOneOnOne, PairNote, ActionItem)
+    in_pair = (CheckinPair, HeldOneOnOne, PairNote, ActionItem, ScheduledOneOnOne)
     found: dict[str, list[Row]] = {
         model.__tablename__: list(
             session.scalars(
@@ -183,7 +217,7 @@ def rows_of_person(session: Session, *, org: str, person_id: int) -> dict[str, l
         )
         for model in in_pair
     }
-    for own in (CheckinResponse, CoachingConsent):
+    for own in (CheckinResponse, CoachingConsent):  # a consent names its manager, but is the report's own
         stmt = select(own).where(own.org == org, own.report_id == person_id).order_by(own.id)
         found[own.__tablename__] = list(session.scalars(stmt))
     return found

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.orm import Session
 
@@ -102,6 +103,20 @@ def _clean_text(text: str, field: str) -> str:
     if len(text) > MAX_TEXT:
         raise InputFormatError(f"at most {MAX_TEXT} characters", field=field)
     return text
+
+
+def local_today(session: Session, *, org: str, viewer: User, now: datetime | None = None) -> date:
+    """Today in the viewer's own time zone (``Person.timezone``; UTC for a login without a person or an unknown
+    zone): the day a check-in, a held 1:1 or a note of theirs is filed under."""
+    moment = now if now is not None else datetime.now(UTC)
+    if viewer.person_id is None:
+        return moment.astimezone(UTC).date()
+    person = people.get_person(session, org=org, person_id=viewer.person_id)
+    try:
+        zone = ZoneInfo(person.timezone) if person.timezone else ZoneInfo("UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    return moment.astimezone(zone).date()
 
 
 def checkin_manager(session: Session, *, org: str, viewer: User) -> Person | None:
@@ -246,8 +261,9 @@ def team_wellbeing(
     if viewer.role not in AGGREGATE_ROLES:
         raise Forbidden("team wellbeing is shown to managers, people-admins and admins")
     team = people.get_team(session, org=org, team_id=team_id)
+    members = [p.id for p in people.team_members(session, org=org, team_id=team.id)]
     latest: dict[int, CheckinResponse] = {}
-    for row in repository.team_responses(session, org=org, team_id=team.id):
+    for row in repository.responses_of_reports(session, org=org, report_ids=members):
         latest[row.report_id] = row
     scores = [score_who5(_answers(row)).score for row in latest.values()]
     audit.record_view(

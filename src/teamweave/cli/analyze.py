@@ -1,5 +1,6 @@
-"""CLI: ``teamweave analyze`` computes ties and metrics per week and month from the stored events, then finds
-the manager–report 1:1s held in imported calendars (for the check-ins' cadence)."""
+"""CLI: ``teamweave analyze`` writes the interaction events of recognitions (one batch, idempotent), computes
+ties and metrics per week and month from the stored events, then finds the manager–report 1:1s held in
+imported calendars (for the check-ins' cadence)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from teamweave.checkins.calendar_detection import detect_held_one_on_ones
 from teamweave.cli.context import err, open_runtime, out
 from teamweave.cli.progress_bar import progress_for
 from teamweave.network.analysis import AnalysisSummary, analyze
+from teamweave.recognition import service as recognition
 from teamweave.store.session import session_scope
 
 
@@ -42,6 +44,10 @@ def analyze_command(
     periods = ("week", "month") if period is Period.all else (period.value,)
     with open_runtime() as runtime:
         settings = runtime.settings
+        with session_scope(runtime.sessions) as session:
+            recognition.record_events(
+                session, org=settings.org, events=runtime.events, pseudonymiser=runtime.pseudonymiser
+            )
         with session_scope(runtime.sessions) as session, progress_for(err) as progress:
             summary = analyze(
                 session,

@@ -24,7 +24,7 @@ def summary(report: DeliveryReport) -> str:
     """One line saying what a delivery run did."""
     return (
         f"sent {report.sent}, retried {report.retried}, failed {report.failed}, skipped {report.skipped}, "
-        f"postponed {report.postponed}, interrupted {report.interrupted}"
+        f"postponed {report.postponed}, interrupted {report.interrupted}, purged {report.purged}"
     )
 
 

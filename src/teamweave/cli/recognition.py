@@ -3,7 +3,10 @@
 teamweave recognise --from ana@example.org --to bo@example.org --value Care --message "Thanks for ..."
 teamweave recognise --from ana@example.org --team Platform --value Craft --message "..." --private
 teamweave recognition feed [--team Platform] [--json]
-teamweave recognition sync-events          # rewrite every recognition's interaction event (idempotent)
+teamweave recognition sync-events          # write every recognition's interaction event (idempotent)
+
+Giving writes no interaction event: ``teamweave analyze`` writes the events of all recognitions in one batch
+before analysing (``sync-events`` does only that).
 """
 
 from __future__ import annotations
@@ -44,8 +47,6 @@ def recognise(
             public=not private,
             note=note,
             values=settings.recognition_values,
-            events=runtime.events,
-            pseudonymiser=runtime.pseudonymiser,
             public_url=settings.public_url,
         )
         recognised = team or to

@@ -2,7 +2,9 @@
 
 Made for cron or a systemd timer (docs/notify.md shows both): each capability's ``queue_reminders`` is idempotent
 for the same day (dedupe keys carry the date or the week), and delivery never sends a message twice, so running
-it twice, or after a crash, changes nothing that was already done.
+it twice, or after a crash, changes nothing that was already done. E-mails postponed by quiet hours, the weekly
+cap or a retry go out only with a later delivery run: ``teamweave outbox deliver`` every 15 minutes is required
+alongside it (docs/notify.md).
 """
 
 from __future__ import annotations
@@ -32,11 +34,15 @@ QueueReminders = Callable[..., int]
 
 
 def celebrations_with_thanks(session: Session, *, org: str, today: date, settings: Settings) -> int:
-    """Celebration reminders and weekly team digests, each digest with last week's public recognitions."""
+    """Celebration reminders and weekly team digests, each digest with last week's public recognitions (and the
+    ids of the people those lines name, so that erasing any of them deletes the digest)."""
     monday = iso_week_start(today)
     start = datetime.combine(monday - timedelta(days=7), time(), tzinfo=UTC)
-    thanks = recognition_service.public_lines_by_team(session, org=org, start=start, end=start + timedelta(days=7))
-    sections = {team_id: [DigestSection(THANKS_TITLE, lines)] for team_id, lines in thanks.items()}
+    thanks = recognition_service.public_thanks_by_team(session, org=org, start=start, end=start + timedelta(days=7))
+    sections = {
+        team_id: [DigestSection(THANKS_TITLE, team.lines, about=tuple(sorted(team.about)))]
+        for team_id, team in thanks.items()
+    }
     return celebration_reminders.queue_reminders(
         session, org=org, today=today, settings=settings, extra_sections=sections
     )
@@ -71,6 +77,7 @@ def _summary(queued: list[int], report: DeliveryReport | None) -> Table:
         table.add_row("to retry", f"{report.retried:,}")
         table.add_row("failed", f"{report.failed + report.interrupted:,}")
         table.add_row("skipped (channel off, unsubscribed)", f"{report.skipped:,}")
+        table.add_row("old channel posts deleted", f"{report.purged:,}")
     return table
 
 

@@ -37,11 +37,11 @@ UNRECOGNISED_SHARE = 1 / 6
 def seed_recognitions(session: Session, runtime: Runtime, *, today: date, new_hire: str, seed: int) -> int:
     """Give ~90 recognitions over the last twelve weeks (mostly within teams, some across); return how many.
 
-    When they exist already (a regenerated demo), only their interaction events are written again, since the
-    regeneration replaced the org's events."""
+    Skipped when they exist already (a regenerated demo). Their interaction events are not written here: the
+    demo's analysis step writes them with :func:`teamweave.recognition.service.record_events`, once this step
+    has committed, as ``teamweave analyze`` does."""
     org, settings = runtime.settings.org, runtime.settings
     if recognition.has_any(session, org=org):
-        recognition.record_events(session, org=org, events=runtime.events, pseudonymiser=runtime.pseudonymiser)
         return 0
     rng = random.Random(seed)
     entries = [e for e in people.directory(session, org=org) if e.team_id is not None]
@@ -65,8 +65,6 @@ def seed_recognitions(session: Session, runtime: Runtime, *, today: date, new_hi
             message=rng.choice(MESSAGES),
             public=rng.random() < 0.85,
             values=settings.recognition_values,
-            events=runtime.events,
-            pseudonymiser=runtime.pseudonymiser,
             public_url=settings.public_url,
             now=datetime.combine(day, time(14, rng.randrange(60)), tzinfo=UTC),
         )

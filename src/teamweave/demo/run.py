@@ -28,6 +28,7 @@ from teamweave.ingest import pipeline
 from teamweave.network import analysis
 from teamweave.people import service as people_service
 from teamweave.progress import NullProgress, ProgressReporter
+from teamweave.recognition import service as recognition_service
 from teamweave.runtime import Runtime
 from teamweave.store.session import session_scope
 
@@ -146,6 +147,12 @@ def _import_everything(
     )
     step("rituals", lambda s: _seed_rituals(s, runtime, manifest))
     step(
+        "recognition_events",
+        lambda s: recognition_service.record_events(
+            s, org=org, events=runtime.events, pseudonymiser=runtime.pseudonymiser
+        ),
+    )
+    step(
         "analyze",
         lambda s: analysis.analyze(
             s,
@@ -169,7 +176,7 @@ def _member(manifest: DemoManifest) -> DemoLogin:
 
 def _seed_rituals(session: Session, runtime: Runtime, manifest: DemoManifest) -> int:
     """Recognitions and celebrations, entered through their services (before the analysis: recognitions are
-    interactions too)."""
+    interactions too, whose events the next step writes once this one has committed)."""
     ph = manifest.phenomena
     given = rituals.seed_recognitions(session, runtime, today=manifest.end, new_hire=ph.new_hire, seed=manifest.seed)
     member = _member(manifest).email or ""

@@ -36,6 +36,10 @@ def line_of(celebration: Celebration) -> str:
     return f"{celebration.headline} ({day_words(celebration.day)})"
 
 
+def _people_of(celebrations: Iterable[Celebration]) -> tuple[int, ...]:
+    return tuple(sorted({c.person_id for c in celebrations if c.person_id is not None}))
+
+
 def compose(
     *,
     team_id: int,
@@ -50,7 +54,9 @@ def compose(
     for celebration in sorted(celebrations, key=lambda c: (c.day, c.headline)):
         by_kind.setdefault(celebration.kind, []).append(celebration)
     sections = [
-        DigestSection(title, [line_of(c) for c in by_kind[kind]]) for kind, title in SECTION_TITLES if kind in by_kind
+        DigestSection(title, [line_of(c) for c in by_kind[kind]], about=_people_of(by_kind[kind]))
+        for kind, title in SECTION_TITLES
+        if kind in by_kind
     ]
     sections.extend(section for section in extra_sections if section.lines)
     return Digest(team_id, team_name, week_start, week_start + timedelta(days=6), sections)

@@ -9,6 +9,14 @@ enqueues nothing new.
   so a day the job did not run is caught up on the next run.
 * ``team_digest``: once per ISO week, to each member of every team that has something to celebrate that
   week, plus one post per team to the organisation's Slack channel (webhook), if there is one.
+
+Every message says whom it names (notify's ``about``: the person celebrated; everyone a digest names, its
+other sections included), so erasing any of them removes it.
+
+Both name people to others, like the celebration lists on the web and the command line, so each is audited
+as an operator's action: one ``queue_celebration_reminder`` entry (subject: the person celebrated) per
+reminder queued, one ``queue_team_digest`` entry (subject: the team) per digest queued. A run that queues
+nothing new (the same day again) writes nothing.
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from teamweave.audit import service as audit
 from teamweave.config import Settings
 from teamweave.moments import digest as digests
 from teamweave.moments import service
@@ -28,6 +37,8 @@ from teamweave.people import service as people
 REMINDER_KIND = "celebration_reminder"
 DIGEST_KIND = "team_digest"
 PAGE = "/celebrations"
+REMINDER_AUDIT = "queue_celebration_reminder"
+DIGEST_AUDIT = "queue_team_digest"
 
 
 def queue_reminders(
@@ -95,8 +106,13 @@ def _queue_manager_reminders(session: Session, *, org: str, today: date, ahead: 
             text=f"{text}\n\n{link}",
             dedupe_key=f"{REMINDER_KIND}:{item.kind}:{item.person_id}:{item.day.isoformat()}:{manager_id}",
             link=link,
+            about=[item.person_id],
         )
-        count += sent is not None
+        if sent is not None:
+            count += 1
+            audit.record_operator_action(
+                session, org=org, action=REMINDER_AUDIT, subject_kind="person", subject_id=item.person_id
+            )
     return count
 
 
@@ -117,6 +133,7 @@ def _queue_digest(session: Session, *, org: str, digest: Digest, link: str) -> i
             html=html,
             link=link,
             dedupe_key=f"{DIGEST_KIND}:{digest.team_id}:{week}:{member.id}",
+            about=digest.about,
         )
         count += sent is not None
     post = notify.enqueue_channel_post(
@@ -126,5 +143,11 @@ def _queue_digest(session: Session, *, org: str, digest: Digest, link: str) -> i
         text=subject,
         blocks=digests.as_slack_blocks(digest, link=link),
         dedupe_key=f"{DIGEST_KIND}:{digest.team_id}:{week}:channel",
+        about=digest.about,
     )
-    return count + (post is not None)
+    count += post is not None
+    if count:
+        audit.record_operator_action(
+            session, org=org, action=DIGEST_AUDIT, subject_kind="team", subject_id=digest.team_id
+        )
+    return count

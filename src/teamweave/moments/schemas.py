@@ -44,10 +44,14 @@ class Celebration:
 
 @dataclass(frozen=True)
 class DigestSection:
-    """A titled list of lines in a digest; other capabilities may add their own (e.g. recognitions)."""
+    """A titled list of lines in a digest; other capabilities may add their own (e.g. recognitions).
+
+    ``about``: the ids of the people its lines name, so that a digest queued with them is erased with any of them.
+    """
 
     title: str
     lines: list[str] = field(default_factory=list)
+    about: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,11 @@ class Digest:
     @property
     def is_empty(self) -> bool:
         return not any(section.lines for section in self.sections)
+
+    @property
+    def about(self) -> tuple[int, ...]:
+        """The ids of every person the digest names, once each, in id order."""
+        return tuple(sorted({person for section in self.sections for person in section.about}))
 
 
 @dataclass(frozen=True)

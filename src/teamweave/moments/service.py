@@ -147,10 +147,18 @@ def _record(
         )
 
 
+def check_viewer(viewer: User | None) -> None:
+    """Forbidden for a portfolio viewer: celebrations name people, and a portfolio viewer sees
+    organisation-level aggregates only. ``viewer`` None is an operator at the command line."""
+    if viewer is not None and viewer.role == Role.PORTFOLIO_VIEWER.value:
+        raise Forbidden("a portfolio viewer sees organisation-level aggregates only, not celebrations by name")
+
+
 def team_celebrations(
     session: Session, *, org: str, viewer: User | None, team_id: int, first: date, days: int, path: str | None = None
 ) -> list[Celebration]:
     """A team's upcoming celebrations for a page or the command line (one audit entry: the team's list)."""
+    check_viewer(viewer)
     team = people.get_team(session, org=org, team_id=team_id)
     items = upcoming(session, org=org, first=first, days=days, team_id=team.id)
     _record(session, org=org, viewer=viewer, kind="team", subject=team.id, path=path)
@@ -161,6 +169,7 @@ def org_celebrations(
     session: Session, *, org: str, viewer: User | None, first: date, days: int, path: str | None = None
 ) -> list[Celebration]:
     """The organisation's upcoming celebrations (one audit entry: the org's list)."""
+    check_viewer(viewer)
     items = upcoming(session, org=org, first=first, days=days)
     _record(session, org=org, viewer=viewer, kind="org", subject=org, path=path)
     return items

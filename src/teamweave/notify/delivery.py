@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -27,6 +28,8 @@ from teamweave.config import Settings
 from teamweave.notify import repository, rules
 from teamweave.notify import service as notify
 from teamweave.notify.emails import build_email
+from teamweave.notify.invites import Invite
+from teamweave.notify.kinds import CAP_EXEMPT_KINDS, URGENT_INVITE_HOURS
 from teamweave.notify.models import EMAIL, FAILED, QUEUED, SENT, SKIPPED, OutboxMessage
 from teamweave.notify.schemas import DeliveryReport
 from teamweave.notify.transports import DeliveryError, SmtpTransport, post_to_webhook, slack_payload
@@ -40,7 +43,12 @@ ONE_CLICK_PATH = "/unsubscribe/one-click"
 e-mails name it in ``List-Unsubscribe`` with ``List-Unsubscribe-Post: List-Unsubscribe=One-Click``."""
 INTERRUPTED = "interrupted between sending and recording; not sent again (at-most-once)"
 
+CHANNEL_POST_RETENTION = timedelta(days=90)
+"""Channel posts (Slack) that were sent, failed or skipped are deleted this long after they were made: they name
+people, and nobody reads them back from the outbox."""
+
 Send = Callable[[], None]
+Clock = Callable[[], datetime]
 
 
 @dataclass(frozen=True)
@@ -53,26 +61,35 @@ def deliver_due(
     *,
     settings: Settings,
     now: datetime | None = None,
+    clock: Clock | None = None,
     limit: int | None = None,
     progress: ProgressReporter | None = None,
 ) -> DeliveryReport:
-    """Push every queued message due at ``now`` (default: the current time) once; commits per message.
+    """Push every queued message due at the start of the run once; commits per message.
+
+    The time is read per message (``clock``, default the current time; ``now`` fixes one time for the whole
+    run, for catching up and tests), so quiet hours and the weekly cap are judged when each message goes.
+    A message that cannot even be built (a bad address) is marked ``failed`` with the error and the run goes on.
+    Channel posts done with for more than :data:`CHANNEL_POST_RETENTION` are deleted first.
 
     Returns what happened: sent, retried (backoff), failed, skipped (channel off, unsubscribed), postponed
-    (quiet hours, weekly cap) and interrupted (left mid-send by an earlier run).
+    (quiet hours, weekly cap), interrupted (left mid-send by an earlier run) and purged (old channel posts).
     """
-    moment = notify.utc(now) if now is not None else datetime.now(UTC)
+    fixed = notify.utc(now) if now is not None else None
+    tick: Clock = clock or (lambda: fixed or datetime.now(UTC))
+    moment = notify.utc(tick())
     progress = progress or NullProgress()
     report = DeliveryReport()
     with session_scope(sessions) as session:
         for row in repository.stale_claims(session, claimed_before=moment - CLAIM_LEASE):
             row.status, row.last_error = FAILED, INTERRUPTED
             report.interrupted += 1
+        report.purged = repository.purge_channel_posts(session, before=moment - CHANNEL_POST_RETENTION)
         due = repository.due_ids(session, now=moment, limit=limit)
     progress.start("Delivering notifications", total=len(due))
     with SmtpTransport(settings) as smtp:
         for message_id in due:
-            _deliver_one(sessions, message_id, settings=settings, now=moment, smtp=smtp, report=report)
+            _deliver_one(sessions, message_id, settings=settings, clock=tick, smtp=smtp, report=report)
             progress.advance()
     progress.finish()
     return report
@@ -83,12 +100,17 @@ def _deliver_one(
     message_id: int,
     *,
     settings: Settings,
-    now: datetime,
+    clock: Clock,
     smtp: SmtpTransport,
     report: DeliveryReport,
 ) -> None:
-    with session_scope(sessions) as session:
-        claim = _claim(session, message_id, settings=settings, now=now, smtp=smtp, report=report)
+    now = notify.utc(clock())
+    try:
+        with session_scope(sessions) as session:
+            claim = _claim(session, message_id, settings=settings, now=now, smtp=smtp, report=report)
+    except Exception as exc:  # noqa: BLE001 - one bad message must not stop the others
+        _fail_unbuildable(sessions, message_id, exc, report=report)
+        return
     if claim is None:
         return
     error: DeliveryError | None = None
@@ -96,10 +118,25 @@ def _deliver_one(
         claim.send()
     except DeliveryError as exc:
         error = exc
+    except Exception as exc:  # noqa: BLE001 - e.g. an address the server library cannot encode
+        error = DeliveryError(f"{type(exc).__name__}: {exc}", retryable=False)
     with session_scope(sessions) as session:
         row = repository.message(session, message_id=message_id)
         if row is not None:
-            _record(row, error, settings=settings, now=now, report=report)
+            _record(row, error, settings=settings, now=notify.utc(clock()), report=report)
+
+
+def _fail_unbuildable(
+    sessions: sessionmaker[Session], message_id: int, exc: Exception, *, report: DeliveryReport
+) -> None:
+    """Mark a message whose rules or e-mail could not even be worked out ``failed``, with the error."""
+    reason = f"could not build the message: {type(exc).__name__}: {exc}"[:500]
+    with session_scope(sessions) as session:
+        row = repository.message(session, message_id=message_id)
+        if row is not None and row.status == QUEUED:
+            row.status, row.last_error = FAILED, reason
+    report.failed += 1
+    report.errors.append(f"message {message_id}: {reason}")
 
 
 def _claim(
@@ -156,15 +193,11 @@ def _email_claim(
         _skip(row, "unsubscribed from this kind", report)
         return None
     person = people.get_person(session, org=row.org, person_id=row.recipient_id)
-    zone = rules.zone_of(person.timezone)
-    quiet_end = rules.quiet_hours_end(now, zone=zone, start=settings.quiet_hours_start, end=settings.quiet_hours_end)
-    if quiet_end is not None:
-        _postpone(row, quiet_end, report)
-        return None
-    week_start, week_end = rules.iso_week_bounds(now, zone=zone)
-    sent = repository.pushes_sent(session, org=row.org, person_id=person.id, start=week_start, end=week_end)
-    if sent >= settings.notify_weekly_cap:
-        _postpone(row, week_end, report)
+    held_until = _held_until(
+        session, row, person_id=person.id, zone=rules.zone_of(person.timezone), settings=settings, now=now
+    )
+    if held_until is not None:
+        _postpone(row, held_until, report)
         return None
     token = notify.unsubscribe_token(
         settings.resolved_session_secret(), org=row.org, person_id=person.id, kind=row.kind
@@ -178,8 +211,35 @@ def _email_claim(
         public_url=settings.public_url,
         unsubscribe_url=f"{base}/unsubscribe?token={token}",
         one_click_url=f"{base}{ONE_CLICK_PATH}?token={token}" if ONE_CLICK_PATH else None,
+        sent_at=now,
     )
     return _Claim(lambda: smtp.send(email))
+
+
+def _urgent_invite(row: OutboxMessage, *, now: datetime) -> bool:
+    """A 1:1 invite for a meeting that starts within :data:`URGENT_INVITE_HOURS` (or has started)."""
+    if row.kind not in CAP_EXEMPT_KINDS or row.invite is None:
+        return False
+    start = notify.utc(Invite.from_json(row.invite).start)
+    return start - now <= timedelta(hours=URGENT_INVITE_HOURS)
+
+
+def _held_until(
+    session: Session, row: OutboxMessage, *, person_id: int, zone: ZoneInfo, settings: Settings, now: datetime
+) -> datetime | None:
+    """Until when quiet hours or the weekly cap hold a push to the person; None when it may go now.
+
+    1:1 invites are exempt from the cap, and from quiet hours when the meeting is less than a day away."""
+    if not _urgent_invite(row, now=now):
+        start, end = settings.quiet_hours_start, settings.quiet_hours_end
+        quiet_end = rules.quiet_hours_end(now, zone=zone, start=start, end=end)
+        if quiet_end is not None:
+            return quiet_end
+    if row.kind in CAP_EXEMPT_KINDS:
+        return None
+    week_start, week_end = rules.iso_week_bounds(now, zone=zone)
+    sent = repository.pushes_sent(session, org=row.org, person_id=person_id, start=week_start, end=week_end)
+    return week_end if sent >= settings.notify_weekly_cap else None
 
 
 def _record(

@@ -11,6 +11,8 @@
 from __future__ import annotations
 
 import hashlib
+import re
+from datetime import UTC, datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -18,9 +20,20 @@ from email.utils import format_datetime
 from markupsafe import Markup, escape
 
 from teamweave.notify.invites import Invite, invite_ics
-from teamweave.notify.kinds import KIND_LABELS
+from teamweave.notify.kinds import KIND_LABELS, REQUIRED_KINDS
 from teamweave.notify.models import OutboxMessage
 from teamweave.notify.service import utc
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]")
+
+
+def header_safe(value: str) -> str:
+    r"""``value`` with every control character (CR, LF, tab, ...) replaced by a space, for a header.
+
+    >>> header_safe("Alice\nSilva\r")
+    'Alice Silva'
+    """
+    return _CONTROL.sub(" ", value).strip()
 
 
 def message_id(row: OutboxMessage, *, sender: str) -> str:
@@ -44,7 +57,10 @@ def plain_body(row: OutboxMessage, *, link: str | None, unsubscribe_url: str) ->
     parts = [row.text.rstrip()]
     if link:
         parts.append(link)
-    parts.append(f"-- \nStop e-mails of this kind ({KIND_LABELS[row.kind].lower()}): {unsubscribe_url}")
+    if row.kind in REQUIRED_KINDS:
+        parts.append(f"-- \n{KIND_LABELS[row.kind]} always reach you; they cannot be turned off.")
+    else:
+        parts.append(f"-- \nStop e-mails of this kind ({KIND_LABELS[row.kind].lower()}): {unsubscribe_url}")
     return "\n\n".join(parts) + "\n"
 
 
@@ -56,9 +72,14 @@ def html_body(row: OutboxMessage, *, link: str | None, unsubscribe_url: str) -> 
         content = Markup("").join(Markup("<p>{}</p>").format(p) for p in row.text.strip().split("\n\n"))
     if link:
         content += Markup('<p><a href="{}">Open in teamweave</a></p>').format(link)
-    content += Markup(
-        '<hr><p style="font-size:small">Stop e-mails of this kind: <a href="{}">unsubscribe</a></p>'
-    ).format(unsubscribe_url)
+    if row.kind in REQUIRED_KINDS:
+        content += Markup('<hr><p style="font-size:small">{} always reach you; they cannot be turned off.</p>').format(
+            KIND_LABELS[row.kind]
+        )
+    else:
+        content += Markup(
+            '<hr><p style="font-size:small">Stop e-mails of this kind: <a href="{}">unsubscribe</a></p>'
+        ).format(unsubscribe_url)
     title = escape(row.subject)
     head = f'<head><meta charset="utf-8"><title>{title}</title></head>'
     return f"<!doctype html>\n<html>{head}<body>{content}</body></html>\n"
@@ -73,21 +94,25 @@ def build_email(
     public_url: str,
     unsubscribe_url: str,
     one_click_url: str | None = None,
+    sent_at: datetime | None = None,
 ) -> EmailMessage:
     """The full e-mail for a person's outbox row (see the module docstring).
 
     With ``one_click_url`` (an endpoint that takes RFC 8058's POST), ``List-Unsubscribe`` names it and
     ``List-Unsubscribe-Post: List-Unsubscribe=One-Click`` is added; otherwise it names the confirmation page.
+    ``Date`` is ``sent_at`` (when it is sent; default now), not when it was queued. Control characters in the
+    names and the subject (a CR/LF from an HR file) become spaces, so no value can break a header.
     """
     link = absolute(row.link, public_url=public_url) if row.link else None
     msg = EmailMessage()
     msg["From"] = Address("teamweave", addr_spec=sender)
-    msg["To"] = Address(recipient_name, addr_spec=recipient_email)
-    msg["Subject"] = row.subject or KIND_LABELS[row.kind]
-    msg["Date"] = format_datetime(utc(row.created_at))
+    msg["To"] = Address(header_safe(recipient_name), addr_spec=recipient_email)
+    msg["Subject"] = header_safe(row.subject) or KIND_LABELS[row.kind]
+    msg["Date"] = format_datetime(utc(sent_at) if sent_at is not None else datetime.now(UTC))
     msg["Message-ID"] = message_id(row, sender=sender)
-    msg["List-Unsubscribe"] = f"<{one_click_url or unsubscribe_url}>"
-    if one_click_url:
+    if row.kind not in REQUIRED_KINDS:
+        msg["List-Unsubscribe"] = f"<{one_click_url or unsubscribe_url}>"
+    if one_click_url and row.kind not in REQUIRED_KINDS:
         msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     msg["Auto-Submitted"] = "auto-generated"
     msg.set_content(plain_body(row, link=link, unsubscribe_url=unsubscribe_url))

@@ -16,6 +16,9 @@ KIND_LABELS: dict[str, str] = {
     "team_digest": "Team digests",
 }
 KINDS: tuple[str, ...] = tuple(KIND_LABELS)
+REQUIRED_KINDS: frozenset[str] = frozenset({"checkin_request"})
+"""Kinds nobody can unsubscribe from: a report's request for a 1:1 must reach their manager (otherwise it would
+vanish without the report knowing). Their e-mails carry no unsubscribe link; the settings form shows them fixed."""
 
 
 def check_kind(kind: str) -> str:
@@ -27,3 +30,9 @@ def check_kind(kind: str) -> str:
     if kind not in KIND_LABELS:
         raise InputFormatError(f"unknown notification kind {kind!r}", field="kind", hint=", ".join(KINDS))
     return kind
+
+
+CAP_EXEMPT_KINDS: frozenset[str] = frozenset({"one_on_one_invite"})
+"""Kinds the weekly cap neither holds nor counts: a 1:1 invite held until next week could arrive after the
+meeting. Within :data:`URGENT_INVITE_HOURS` of the meeting they skip quiet hours too."""
+URGENT_INVITE_HOURS = 24

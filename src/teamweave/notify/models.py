@@ -68,3 +68,16 @@ class Unsubscription(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class OutboxSubject(Base):
+    """A person an outbox message is ABOUT (not to): "Alice's birthday", "your 1:1 with Alice", a digest line.
+
+    Filled by ``enqueue(..., about=...)``; erasure of the person deletes every message about them
+    (:func:`teamweave.notify.service.forget_person`) before their own row goes (then this row cascades too).
+    """
+
+    __tablename__ = "notify_outbox_subjects"
+
+    outbox_id: Mapped[int] = mapped_column(ForeignKey("notify_outbox.id", ondelete="CASCADE"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True, index=True)

@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from teamweave.notify.models import EMAIL, QUEUED, SENDING, SENT, OutboxMessage, Unsubscription
+from teamweave.notify.kinds import CAP_EXEMPT_KINDS
+from teamweave.notify.models import EMAIL, QUEUED, SENDING, SENT, SLACK, OutboxMessage, OutboxSubject, Unsubscription
 
 
 def add(session: Session, row: OutboxMessage | Unsubscription) -> None:
@@ -101,7 +102,7 @@ def stale_claims(session: Session, *, claimed_before: datetime) -> list[OutboxMe
 
 
 def pushes_sent(session: Session, *, org: str, person_id: int, start: datetime, end: datetime) -> int:
-    """How many e-mails were sent to a person in [start, end)."""
+    """How many e-mails that count towards the weekly cap were sent to a person in [start, end)."""
     stmt = (
         select(func.count())
         .select_from(OutboxMessage)
@@ -110,6 +111,7 @@ def pushes_sent(session: Session, *, org: str, person_id: int, start: datetime, 
             OutboxMessage.recipient_id == person_id,
             OutboxMessage.channel == EMAIL,
             OutboxMessage.status == SENT,
+            OutboxMessage.kind.not_in(CAP_EXEMPT_KINDS),
             OutboxMessage.sent_at >= start,
             OutboxMessage.sent_at < end,
         )
@@ -137,3 +139,52 @@ def unsubscriptions_of(session: Session, *, org: str, person_id: int) -> list[Un
     """The kinds a person unsubscribed from (for their export)."""
     stmt = select(Unsubscription).where(Unsubscription.org == org, Unsubscription.person_id == person_id)
     return list(session.scalars(stmt.order_by(Unsubscription.id)))
+
+
+def add_subjects(session: Session, *, outbox_id: int, person_ids: set[int]) -> None:
+    """Record who a message is about."""
+    session.add_all(OutboxSubject(outbox_id=outbox_id, person_id=p) for p in sorted(person_ids))
+    session.flush()
+
+
+def delete_messages_about(session: Session, *, org: str, person_id: int) -> int:
+    """Delete every message of the org about a person; how many went."""
+    about = select(OutboxSubject.outbox_id).where(OutboxSubject.person_id == person_id)
+    ids = list(session.scalars(select(OutboxMessage.id).where(OutboxMessage.org == org, OutboxMessage.id.in_(about))))
+    if ids:
+        session.execute(delete(OutboxSubject).where(OutboxSubject.outbox_id.in_(ids)))
+        session.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(ids)))
+    return len(ids)
+
+
+def purge_channel_posts(session: Session, *, before: datetime) -> int:
+    """Delete channel posts (every org) that are done with (sent, failed or skipped) and were created before
+    ``before``; how many went."""
+    stmt = select(OutboxMessage.id).where(
+        OutboxMessage.channel == SLACK,
+        OutboxMessage.status.not_in((QUEUED, SENDING)),
+        OutboxMessage.created_at < before,
+    )
+    ids = list(session.scalars(stmt))
+    if ids:
+        session.execute(delete(OutboxSubject).where(OutboxSubject.outbox_id.in_(ids)))
+        session.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(ids)))
+    return len(ids)
+
+
+def dedupe_keys(session: Session, *, org: str, prefix: str) -> set[str]:
+    """The org's dedupe keys starting with ``prefix`` (matched literally)."""
+    stmt = select(OutboxMessage.dedupe_key).where(
+        OutboxMessage.org == org, OutboxMessage.dedupe_key.startswith(prefix, autoescape=True)
+    )
+    return set(session.scalars(stmt))
+
+
+def unsubscriptions_by_person(session: Session, *, org: str) -> dict[int, set[str]]:
+    """person id -> kinds unsubscribed, for the whole org."""
+    found: dict[int, set[str]] = {}
+    for person_id, kind in session.execute(
+        select(Unsubscription.person_id, Unsubscription.kind).where(Unsubscription.org == org)
+    ):
+        found.setdefault(person_id, set()).add(kind)
+    return found

@@ -21,16 +21,19 @@ class InboxItem:
 
 @dataclass(frozen=True)
 class KindSetting:
-    """Whether a person receives one kind of notification (the settings form's checkbox)."""
+    """Whether a person receives one kind of notification (the settings form's checkbox); ``required`` kinds
+    cannot be turned off."""
 
     kind: str
     label: str
     subscribed: bool
+    required: bool = False
 
 
 @dataclass
 class DeliveryReport:
-    """What one delivery run did. ``postponed``: waited for quiet hours or the weekly cap to pass."""
+    """What one delivery run did. ``postponed``: waited for quiet hours or the weekly cap to pass; ``purged``:
+    old channel posts deleted."""
 
     sent: int = 0
     retried: int = 0
@@ -38,6 +41,7 @@ class DeliveryReport:
     skipped: int = 0
     postponed: int = 0
     interrupted: int = 0
+    purged: int = 0
     errors: list[str] = field(default_factory=list)
 
     @property

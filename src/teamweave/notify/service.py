@@ -7,6 +7,7 @@ idempotent by ``(org, dedupe_key)``, so a reminder job run twice on one day enqu
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 from teamweave.errors import InputFormatError, NotFound
 from teamweave.notify import repository
 from teamweave.notify.invites import Invite
-from teamweave.notify.kinds import KIND_LABELS, KINDS, check_kind
+from teamweave.notify.kinds import KIND_LABELS, KINDS, REQUIRED_KINDS, check_kind
 from teamweave.notify.models import EMAIL, SLACK, OutboxMessage, Unsubscription
 from teamweave.notify.schemas import InboxItem, KindSetting
 from teamweave.people import service as people
@@ -39,13 +40,14 @@ def _check_text(value: str, *, field: str, limit: int) -> str:
     return value
 
 
-def _add_once(session: Session, row: OutboxMessage) -> OutboxMessage | None:
-    """Add ``row`` unless its dedupe key exists (also when a concurrent run added it first)."""
+def _add_once(session: Session, row: OutboxMessage, *, about: Sequence[int] = ()) -> OutboxMessage | None:
+    """Add ``row`` (and who it is about) unless its dedupe key exists (also when a concurrent run added it first)."""
     if repository.by_dedupe_key(session, org=row.org, dedupe_key=row.dedupe_key) is not None:
         return None
     try:
         with session.begin_nested():
             repository.add(session, row)
+            repository.add_subjects(session, outbox_id=row.id, person_ids=set(about))
     except IntegrityError:
         return None
     return row
@@ -64,15 +66,19 @@ def enqueue(
     link: str | None = None,
     invite: Invite | None = None,
     not_before: datetime | None = None,
+    about: Sequence[int] = (),
 ) -> OutboxMessage | None:
     """A message to one person (``people.id``): their web inbox always; e-mail when SMTP is configured.
 
     Idempotent: a second call with the same ``(org, dedupe_key)`` returns None and adds nothing. Returns None
-    also when the recipient unsubscribed from ``kind``. ``not_before`` hides it (inbox and e-mail) until then.
+    also when the recipient unsubscribed from ``kind`` (never for :data:`REQUIRED_KINDS`). ``not_before`` hides
+    it (inbox and e-mail) until then.
+    ``about``: the people (``people.id``) the message names or is about, other than the recipient; erasing any
+    of them deletes the message (:func:`forget_person`). Every caller whose text names someone must pass it.
     """
     check_kind(kind)
     people.get_person(session, org=org, person_id=recipient_id)  # NotFound for someone else's person
-    if kind in repository.unsubscribed_kinds(session, org=org, person_id=recipient_id):
+    if is_unsubscribed(session, org=org, person_id=recipient_id, kind=kind):
         return None
     now = datetime.now(UTC)
     due = max(now, utc(not_before)) if not_before is not None else now
@@ -92,7 +98,7 @@ def enqueue(
         next_attempt_at=due,
         attempts=0,
     )
-    return _add_once(session, row)
+    return _add_once(session, row, about=about)
 
 
 def enqueue_channel_post(
@@ -103,11 +109,12 @@ def enqueue_channel_post(
     text: str,
     dedupe_key: str,
     blocks: list[dict[str, Any]] | None = None,
+    about: Sequence[int] = (),
 ) -> OutboxMessage | None:
     """A post to the organisation's Slack incoming webhook (team digests, public recognition), if configured.
 
     ``text`` is the notification fallback Slack shows; ``blocks`` the Block Kit layout. Idempotent by
-    ``(org, dedupe_key)`` like :func:`enqueue`.
+    ``(org, dedupe_key)`` like :func:`enqueue`. ``about``: every person the post names (see :func:`enqueue`).
     """
     check_kind(kind)
     now = datetime.now(UTC)
@@ -124,7 +131,26 @@ def enqueue_channel_post(
         next_attempt_at=now,
         attempts=0,
     )
-    return _add_once(session, row)
+    return _add_once(session, row, about=about)
+
+
+def existing_dedupe_keys(session: Session, *, org: str, prefix: str) -> set[str]:
+    """Every dedupe key of the org that starts with ``prefix``, in one query: a reminder job checks these first
+    and calls :func:`enqueue` only for what is new (``enqueue`` stays idempotent on its own)."""
+    return repository.dedupe_keys(session, org=org, prefix=prefix)
+
+
+def unsubscriptions_by_person(session: Session, *, org: str) -> dict[int, set[str]]:
+    """person id -> the kinds they stopped (never :data:`REQUIRED_KINDS`), for the whole org in one query."""
+    found = repository.unsubscriptions_by_person(session, org=org)
+    return {person: kinds - REQUIRED_KINDS for person, kinds in found.items()}
+
+
+def forget_person(session: Session, *, org: str, person_id: int) -> int:
+    """Delete every outbox message ABOUT a person (queued, sent or failed; inbox copies and channel posts alike),
+    for their erasure; returns how many. Call it before the person's row is deleted: messages TO them cascade
+    with it, but the links saying who a message is about cascade too, and would be gone."""
+    return repository.delete_messages_about(session, org=org, person_id=person_id)
 
 
 def inbox(session: Session, *, org: str, person_id: int, now: datetime, limit: int = 200) -> list[InboxItem]:
@@ -154,14 +180,16 @@ def mark_all_read(session: Session, *, org: str, person_id: int, now: datetime) 
 
 def kind_settings(session: Session, *, org: str, person_id: int) -> list[KindSetting]:
     """Every kind with whether the person receives it."""
-    off = repository.unsubscribed_kinds(session, org=org, person_id=person_id)
-    return [KindSetting(kind, KIND_LABELS[kind], kind not in off) for kind in KINDS]
+    off = repository.unsubscribed_kinds(session, org=org, person_id=person_id) - REQUIRED_KINDS
+    return [KindSetting(kind, KIND_LABELS[kind], kind not in off, kind in REQUIRED_KINDS) for kind in KINDS]
 
 
 def set_subscriptions(session: Session, *, org: str, person_id: int, subscribed: set[str]) -> None:
-    """Receive exactly the kinds in ``subscribed``; unsubscribe from every other kind."""
+    """Receive exactly the kinds in ``subscribed`` (and always :data:`REQUIRED_KINDS`); unsubscribe from every
+    other kind."""
     for kind in subscribed:
         check_kind(kind)
+    subscribed = subscribed | REQUIRED_KINDS
     off = repository.unsubscribed_kinds(session, org=org, person_id=person_id)
     repository.remove_unsubscriptions(session, org=org, person_id=person_id, kinds=off & subscribed)
     for kind in set(KINDS) - subscribed - off:
@@ -169,13 +197,18 @@ def set_subscriptions(session: Session, *, org: str, person_id: int, subscribed:
 
 
 def unsubscribe(session: Session, *, org: str, person_id: int, kind: str) -> None:
-    """Stop notifications of ``kind`` to the person (idempotent)."""
+    """Stop notifications of ``kind`` to the person (idempotent); :class:`InputFormatError` for a required kind."""
     check_kind(kind)
+    if kind in REQUIRED_KINDS:
+        raise InputFormatError(f"{KIND_LABELS[kind].lower()} always reach you: they cannot be turned off", field="kind")
     if kind not in repository.unsubscribed_kinds(session, org=org, person_id=person_id):
         repository.add(session, Unsubscription(org=org, person_id=person_id, kind=kind, created_at=datetime.now(UTC)))
 
 
 def is_unsubscribed(session: Session, *, org: str, person_id: int, kind: str) -> bool:
+    """Whether the person stopped ``kind`` (never true for :data:`REQUIRED_KINDS`)."""
+    if kind in REQUIRED_KINDS:
+        return False
     return kind in repository.unsubscribed_kinds(session, org=org, person_id=person_id)
 
 

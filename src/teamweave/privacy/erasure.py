@@ -14,6 +14,7 @@ import duckdb
 from sqlalchemy.orm import Session
 
 from teamweave.errors import NotFound
+from teamweave.notify import service as notify_service
 from teamweave.privacy import repository
 from teamweave.store.events import EventStore
 from teamweave.store.rows import plain
@@ -92,6 +93,7 @@ def erase_person(session: Session, *, org: str, email: str, events: EventStore) 
     metric_rows = len(repository.metrics_of(session, org=org, pseudonym=person.pseudonym))
     identities = len(pseudonyms) - 1
     accounts = len(repository.accounts_of(session, org=org, person_id=person.id))
+    notify_service.forget_person(session, org=org, person_id=person.id)  # messages ABOUT them (docs/notify.md)
     repository.delete_person(session, org=org, person=person)
     session.flush()
     removed, scrubbed = events.erase_pseudonyms(org, pseudonyms)

@@ -5,7 +5,8 @@
 * a public recognition is also posted to the organisation's Slack channel, if a webhook is configured;
   the note never is.
 
-Both are idempotent by the recognition's id.
+Both are idempotent by the recognition's id, and say whom they are about (``about``: the giver and the people
+named), so erasing any of them removes the messages.
 """
 
 from __future__ import annotations
@@ -15,15 +16,15 @@ from collections.abc import Sequence
 from sqlalchemy.orm import Session
 
 from teamweave.notify import service as notify
-from teamweave.people.models import Person
 from teamweave.recognition.models import Recognition
+from teamweave.recognition.schemas import Someone
 
 KIND = "recognition"
 MY_PAGE = "/recognition/mine"
 FEED_PAGE = "/recognition"
 
 
-def _to_words(row: Recognition, receivers: Sequence[Person], team_name: str | None) -> str:
+def _to_words(row: Recognition, receivers: Sequence[Someone], team_name: str | None) -> str:
     if team_name is not None:
         return f"the {team_name} team"
     return ", ".join(p.name for p in receivers)
@@ -33,8 +34,8 @@ def announce(
     session: Session,
     *,
     row: Recognition,
-    giver: Person,
-    receivers: Sequence[Person],
+    giver: Someone,
+    receivers: Sequence[Someone],
     team_name: str | None,
     public_url: str,
 ) -> int:
@@ -42,6 +43,7 @@ def announce(
     base = public_url.rstrip("/")
     to = _to_words(row, receivers, team_name)
     subject = f"{giver.name} recognised {'your team' if team_name else 'you'} for {row.value}"[:200]
+    named = [] if team_name is not None else [p.id for p in receivers]  # a team recognition names the team
     count = 0
     for person in receivers:
         text = f"{giver.name} recognised {to} for {row.value}:\n\n{row.message}"
@@ -57,6 +59,7 @@ def announce(
             text=text[:4000],
             link=base + MY_PAGE,
             dedupe_key=f"{KIND}:{row.id}:{person.id}",
+            about=[giver.id, *(i for i in named if i != person.id)],
         )
         count += sent is not None
     if row.public:
@@ -66,6 +69,7 @@ def announce(
             kind=KIND,
             text=f"{giver.name} recognised {to} for {row.value}: {row.message} {base}{FEED_PAGE}"[:4000],
             dedupe_key=f"{KIND}:{row.id}:channel",
+            about=[giver.id, *named],
         )
         count += post is not None
     return count

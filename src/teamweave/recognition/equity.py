@@ -5,7 +5,9 @@
   Counted: public recognitions, and private ones the manager gave themself (the manager learns nothing about
   anyone else's private thanks).
 * :func:`distribution`: across teams and sites, the share of people recognised and how many recognitions
-  reached them, over public recognitions only, and only for groups of at least k people (audited).
+  reached them, over public recognitions only, and only for groups of at least k people that differ from
+  every other shown overlapping group by none or at least k people (:func:`complementary_suppression`;
+  audited).
 * :func:`my_giving`: how many recognitions the viewer gave per week (their own data, not audited).
 
 Services never commit.
@@ -14,8 +16,9 @@ Services never commit.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
+from itertools import combinations
 
 from sqlalchemy.orm import Session
 
@@ -79,11 +82,64 @@ def reports_recognition(
     return rows
 
 
-def _shares(groups: dict[str, list[DirectoryEntry]], received: dict[int, int], *, k: int) -> list[GroupShare]:
+GroupKey = tuple[str, str]  # ("team" or "site", name)
+
+
+def complementary_suppression(groups: Mapping[GroupKey, frozenset[int]], *, k: int) -> set[GroupKey]:
+    """The groups to hide so that no difference of shown groups is about 1 to k-1 people.
+
+    ``groups``: (kind, name) -> the ids of its people; groups of one kind (the teams; the sites) do not
+    overlap each other. Hidden are:
+
+    1. every group under k people;
+    2. of two overlapping shown groups that differ by 1 to k-1 people (either way), the smaller one (on a tie,
+       the later by kind and name): a team of 5 wholly inside a site of 6 passes k, and so does the site, but
+       the site's figure minus the team's is one person's;
+    3. when the shown groups of the other kind wholly inside a shown group leave 1 to k-1 of its people
+       uncovered, the smallest of them: a site of 12 made of two shown teams of 5 and a hidden team of 2 gives
+       that team's figure as the site minus the two teams.
+
+    Pairs and groups are taken largest first. Hiding only removes figures, so a check passed stays passed and
+    one pass of each rule is enough. The rule depends on who belongs to which group, never on the figures, so
+    that a group is hidden reveals nothing about them. It does not search every combination of groups.
+
+    >>> team = frozenset(range(5))
+    >>> sorted(complementary_suppression({("team", "A"): team, ("site", "S"): team | {99}}, k=5))
+    [('team', 'A')]
+    >>> sorted(complementary_suppression({("team", "A"): team, ("site", "S"): team | set(range(10, 15))}, k=5))
+    []
+    """
+    k = effective_k(k)
+    hidden = {key for key, members in groups.items() if not passes(len(members), k)}
+    ordered = sorted(groups, key=lambda key: (-len(groups[key]), key[0], key[1].casefold()))
+    for larger, smaller in combinations(ordered, 2):
+        if larger in hidden or smaller in hidden or not groups[larger] & groups[smaller]:
+            continue
+        only_larger = len(groups[larger] - groups[smaller])
+        only_smaller = len(groups[smaller] - groups[larger])
+        if 0 < only_larger < k or 0 < only_smaller < k:
+            hidden.add(smaller)
+    for outer in ordered:
+        if outer in hidden:
+            continue
+        inside = [
+            key
+            for key in ordered
+            if key[0] != outer[0] and key not in hidden and groups[key] and groups[key] <= groups[outer]
+        ]
+        covered = frozenset().union(*(groups[key] for key in inside))
+        if inside and 0 < len(groups[outer] - covered) < k:
+            hidden.add(inside[-1])
+    return hidden
+
+
+def _shares(
+    groups: dict[str, list[DirectoryEntry]], received: dict[int, int], *, kind: str, hidden: set[GroupKey]
+) -> list[GroupShare]:
     shares = []
     for name in sorted(groups, key=str.casefold):
         members = groups[name]
-        if not passes(len(members), k):
+        if (kind, name) in hidden:
             shares.append(GroupShare(name, True, None, None, None))
             continue
         counts = [received.get(m.person_id, 0) for m in members]
@@ -111,7 +167,9 @@ def _grouped(entries: Iterable[DirectoryEntry], *, by: str) -> dict[str, list[Di
 def distribution(
     session: Session, *, org: str, viewer: User, now: datetime, weeks: int, k: int, path: str | None = None
 ) -> Distribution:
-    """Recognition across teams and sites over the last ``weeks`` weeks; groups under k show as too few.
+    """Recognition across teams and sites over the last ``weeks`` weeks; groups under k, and groups hidden by
+    :func:`complementary_suppression` (so that no difference of two shown groups is about fewer than k
+    people), show as too few.
 
     People who opted out of analytics are left out. For managers, people-admins and admins (audited).
     """
@@ -128,11 +186,15 @@ def distribution(
         subject_id=org,
         path=path,
     )
+    teams, sites = _grouped(entries, by="team"), _grouped(entries, by="site")
+    members = {("team", name): frozenset(e.person_id for e in group) for name, group in teams.items()}
+    members.update({("site", name): frozenset(e.person_id for e in group) for name, group in sites.items()})
+    hidden = complementary_suppression(members, k=k)
     return Distribution(
         weeks=weeks,
         k=effective_k(k),
-        teams=_shares(_grouped(entries, by="team"), received, k=k),
-        sites=_shares(_grouped(entries, by="site"), received, k=k),
+        teams=_shares(teams, received, kind="team", hidden=hidden),
+        sites=_shares(sites, received, kind="site", hidden=hidden),
     )
 
 

@@ -2,13 +2,39 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 MAX_MESSAGE = 1000
 MAX_NOTE = 2000
 FEED_LIMIT = 50
+
+
+@dataclass
+class TeamThanks:
+    """A team's public recognitions of a week as digest lines, and ``about``: the ids of the people the lines
+    name (givers, and receivers recognised by name), so a digest carrying them is erased with any of them."""
+
+    lines: list[str] = field(default_factory=list)
+    about: set[int] = field(default_factory=set)
+
+
+class Someone(Protocol):
+    """What recognition reads of a person that ``people.service`` hands back (``get_person``,
+    ``team_members``): described by shape, so this capability never imports the people capability's tables."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def pseudonym(self) -> str: ...
+
+    @property
+    def team_id(self) -> int | None: ...
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,12 @@ Who sees what (docs/recognition.md):
   nobody else sees it, the receiver's manager included;
 * the thank-you note shows only to the receivers, always, public recognition or not.
 
-Every recognition is also an interaction (kind ``recognition``) from the giver to its receivers in the event
-store, so the next analysis counts it as a tie. Services never commit.
+Every recognition is also an interaction (kind ``recognition``) from the giver to its receivers. Giving does not
+write it: :func:`record_events` writes the events of all the org's recognitions in one batch, and
+``teamweave analyze`` calls it before analysing, so the analysis counts them as ties. Writing them apart from
+the giving request means a rolled-back request leaves no phantom tie behind, a request does not read the
+month's stored event ids, and the store gets one file per batch rather than one per recognition. Event ids
+are keyed by the recognition, so running it again adds nothing. Services never commit.
 """
 
 from __future__ import annotations
@@ -20,17 +24,24 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from teamweave.accounts.models import User
+from teamweave.accounts.models import Role, User
 from teamweave.audit import service as audit
 from teamweave.errors import Forbidden, InputFormatError, NotFound
 from teamweave.ingest.records import Interaction
 from teamweave.people import service as people
-from teamweave.people.models import Person
 from teamweave.privacy.pseudonym import Pseudonymiser
 from teamweave.recognition import repository
 from teamweave.recognition.announce import announce
 from teamweave.recognition.models import Recognition, RecognitionReceiver
-from teamweave.recognition.schemas import FEED_LIMIT, MAX_MESSAGE, MAX_NOTE, MyRecognition, RecognitionView
+from teamweave.recognition.schemas import (
+    FEED_LIMIT,
+    MAX_MESSAGE,
+    MAX_NOTE,
+    MyRecognition,
+    RecognitionView,
+    Someone,
+    TeamThanks,
+)
 from teamweave.store.events import AppendResult, EventStore
 
 EVENT_SOURCE = "recognition"
@@ -105,8 +116,8 @@ def resolve_target(
 
 
 def _receivers(
-    session: Session, *, org: str, giver: Person, person_id: int | None, team_id: int | None
-) -> list[Person]:
+    session: Session, *, org: str, giver: Someone, person_id: int | None, team_id: int | None
+) -> list[Someone]:
     """The people a recognition reaches: the person, or every member of the team but the giver."""
     if (person_id is None) == (team_id is None):
         raise InputFormatError("recognise either one person or one team (to or team)", field="to")
@@ -123,7 +134,7 @@ def _receivers(
         members = people.team_members(session, org=org, team_id=team_id)
     except NotFound as error:
         raise InputFormatError(f"team: no team with id {team_id}", field="team") from error
-    others = [m for m in members if m.id != giver.id]
+    others: list[Someone] = [m for m in members if m.id != giver.id]
     if not others:
         raise InputFormatError("team: there is no one else in that team to recognise", field="team")
     return others
@@ -157,8 +168,6 @@ def give(
     value: str,
     message: str,
     values: Sequence[str],
-    events: EventStore,
-    pseudonymiser: Pseudonymiser,
     public_url: str,
     person_id: int | None = None,
     team_id: int | None = None,
@@ -166,11 +175,11 @@ def give(
     note: str = "",
     now: datetime | None = None,
 ) -> Recognition:
-    """Recognise one person or one team for a company value, and store it as an interaction event.
+    """Recognise one person or one team for a company value.
 
     ``values`` are the allowed company values (settings.recognition_values). The receivers are told through
-    the outbox (links start with ``public_url``). The event is appended to ``events`` once the rows are
-    flushed; it is idempotent, so a retried request adds no second event.
+    the outbox (links start with ``public_url``). The interaction event is not written here but by
+    :func:`record_events` (``teamweave analyze`` runs it), once this transaction has committed.
     """
     giver = people.get_person(session, org=org, person_id=giver_id)
     row = Recognition(
@@ -195,10 +204,6 @@ def give(
         )
     team_name = people.get_team(session, org=org, team_id=team_id).name if team_id is not None else None
     announce(session, row=row, giver=giver, receivers=receivers, team_name=team_name, public_url=public_url)
-    event = interaction_of(
-        row, giver=giver.pseudonym, receivers=[p.pseudonym for p in receivers], pseudonymiser=pseudonymiser
-    )
-    events.append(org, [event])
     return row
 
 
@@ -210,7 +215,9 @@ def giver_of(viewer: User) -> int:
 
 
 def record_events(session: Session, *, org: str, events: EventStore, pseudonymiser: Pseudonymiser) -> AppendResult:
-    """Write the interaction event of every recognition of the org (those already stored are skipped)."""
+    """Write the interaction event of every committed recognition of the org, in one batch (those already
+    stored are skipped, so running it again adds nothing). ``teamweave analyze`` calls it before analysing;
+    ``teamweave recognition sync-events`` runs it alone."""
     pseudonyms = {e.person_id: e.pseudonym for e in people.directory(session, org=org)}
     rows = repository.all_of_org(session, org=org)
     reached = repository.receivers_of(session, recognition_ids=[r.id for r in rows])
@@ -255,12 +262,20 @@ def _views(
     return views
 
 
+def check_feed_viewer(viewer: User, *, org: str) -> None:
+    """Forbidden unless the viewer may read named recognition: a login of the org that is not a portfolio viewer
+    (a portfolio viewer sees organisation-level aggregates only, never people by name)."""
+    if viewer.org != org:
+        raise Forbidden("recognition is shown to people of the organisation only")
+    if viewer.role == Role.PORTFOLIO_VIEWER.value:
+        raise Forbidden("a portfolio viewer sees organisation-level aggregates only, not recognition by name")
+
+
 def org_feed(
     session: Session, *, org: str, viewer: User, limit: int = FEED_LIMIT, path: str | None = None
 ) -> list[RecognitionView]:
-    """The org's public recognitions, newest first, for anyone logged in to the org (audited)."""
-    if viewer.org != org:
-        raise Forbidden("recognition is shown to people of the organisation only")
+    """The org's public recognitions, newest first, for anyone of the org but a portfolio viewer (audited)."""
+    check_feed_viewer(viewer, org=org)
     audit.record_view(
         session, org=org, viewer=viewer, action="view_recognition_feed", subject_kind="org", subject_id=org, path=path
     )
@@ -271,8 +286,7 @@ def team_feed(
     session: Session, *, org: str, viewer: User, team_id: int, limit: int = FEED_LIMIT, path: str | None = None
 ) -> tuple[str, list[RecognitionView]]:
     """A team's name and its public recognitions (of the team or of its people), newest first (audited)."""
-    if viewer.org != org:
-        raise Forbidden("recognition is shown to people of the organisation only")
+    check_feed_viewer(viewer, org=org)
     team = people.get_team(session, org=org, team_id=team_id)
     audit.record_view(
         session,
@@ -339,14 +353,27 @@ def has_any(session: Session, *, org: str) -> bool:
     return bool(repository.public_feed(session, org=org, limit=1) or repository.all_of_org(session, org=org))
 
 
-def public_lines_by_team(session: Session, *, org: str, start: datetime, end: datetime) -> dict[int, list[str]]:
+def public_thanks_by_team(session: Session, *, org: str, start: datetime, end: datetime) -> dict[int, TeamThanks]:
     """Team id -> one line per public recognition that reached the team in ``[start, end)``, for its weekly
-    digest: "Ana thanked Ben for Care: “...”". Notes and private recognitions never appear."""
+    digest ("Ana thanked Ben for Care: “...”"), with the ids of the people the lines name. Notes and private
+    recognitions never appear."""
     pairs = repository.public_by_team_between(session, org=org, start=as_utc(start), end=as_utc(end))
-    views = {v.id: v for v in _views(session, org=org, rows=list({row.id: row for _, row in pairs}.values()))}
-    lines: dict[int, list[str]] = {}
+    rows = list({row.id: row for _, row in pairs}.values())
+    views = {v.id: v for v in _views(session, org=org, rows=rows)}
+    reached = repository.receivers_of(session, recognition_ids=[r.id for r in rows])
+    thanks: dict[int, TeamThanks] = {}
     for team_id, row in pairs:
         view = views[row.id]
         whom = view.to_team or ", ".join(view.receivers)
-        lines.setdefault(team_id, []).append(f"{view.giver} thanked {whom} for {view.value}: “{view.message}”")
-    return lines
+        found = thanks.setdefault(team_id, TeamThanks())
+        found.lines.append(f"{view.giver} thanked {whom} for {view.value}: “{view.message}”")
+        found.about.update([row.giver_id] if view.to_team else [row.giver_id, *reached[row.id]])
+    return thanks
+
+
+def public_lines_by_team(session: Session, *, org: str, start: datetime, end: datetime) -> dict[int, list[str]]:
+    """:func:`public_thanks_by_team` without who the lines name."""
+    return {
+        team_id: thanks.lines
+        for team_id, thanks in public_thanks_by_team(session, org=org, start=start, end=end).items()
+    }

@@ -27,8 +27,8 @@ NAV: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("/checkins", "My check-in", frozenset({Role.MEMBER, Role.MANAGER, Role.PEOPLE_ADMIN, Role.ADMIN})),
     ("/checkins/reports", "My reports", frozenset({Role.MANAGER})),
     ("/checkins/teams", "Team wellbeing", frozenset({Role.MANAGER, Role.PEOPLE_ADMIN, Role.ADMIN})),
-    ("/recognition", "Recognition", frozenset(Role)),
-    ("/celebrations", "Celebrations", frozenset(Role)),
+    ("/recognition", "Recognition", frozenset({Role.MEMBER, Role.MANAGER, Role.PEOPLE_ADMIN, Role.ADMIN})),
+    ("/celebrations", "Celebrations", frozenset({Role.MEMBER, Role.MANAGER, Role.PEOPLE_ADMIN, Role.ADMIN})),
     ("/inbox", "Inbox", frozenset({Role.MEMBER, Role.MANAGER, Role.PEOPLE_ADMIN, Role.ADMIN})),
 )
 

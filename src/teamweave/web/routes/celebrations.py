@@ -7,6 +7,8 @@
 * ``POST /celebrations/moments/{id}/delete``: the person it is about, who entered it, or a people-admin/admin.
 * ``POST /celebrations/birthday``, ``/celebrations/birthday/clear``, ``/celebrations/anniversary``: the
   viewer's own choices only (there is no route that changes another person's).
+
+A portfolio viewer gets 403 on every route here: celebrations name people.
 """
 
 from __future__ import annotations
@@ -15,16 +17,21 @@ import calendar
 from datetime import UTC, date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from teamweave.accounts.models import Role, User
 from teamweave.moments import service as moments
 from teamweave.moments.models import MAX_TITLE
 from teamweave.moments.occurrences import iso_week_start
-from teamweave.web.deps import CurrentUser, DbSession, get_settings
+from teamweave.web.deps import DbSession, get_settings, require_roles
 from teamweave.web.rendering import render
 
 router = APIRouter()
+
+# Celebrations name people: every route is for logins of the organisation's people, never a portfolio viewer
+# (who sees organisation-level aggregates only).
+NamedViewer = Annotated[User, Depends(require_roles(Role.MEMBER, Role.MANAGER, Role.PEOPLE_ADMIN, Role.ADMIN))]
 
 Title = Annotated[str, Form(min_length=1, max_length=MAX_TITLE)]
 NOTICES = {
@@ -47,7 +54,7 @@ def _back(notice: str) -> RedirectResponse:
 @router.get("/celebrations")
 def celebrations_page(
     request: Request,
-    user: CurrentUser,
+    user: NamedViewer,
     session: DbSession,
     days: Annotated[int, Query(ge=1, le=moments.MAX_DAYS)] = 14,
     done: str = "",
@@ -86,7 +93,7 @@ def celebrations_page(
 @router.post("/celebrations/milestones")
 def add_milestone(
     request: Request,
-    user: CurrentUser,
+    user: NamedViewer,
     session: DbSession,
     person_id: Annotated[int, Form()],
     title: Title,
@@ -107,7 +114,7 @@ def add_milestone(
 @router.post("/celebrations/achievements")
 def add_achievement(
     request: Request,
-    user: CurrentUser,
+    user: NamedViewer,
     session: DbSession,
     team_id: Annotated[int, Form()],
     title: Title,
@@ -126,7 +133,7 @@ def add_achievement(
 
 
 @router.post("/celebrations/moments/{moment_id}/delete")
-def delete_moment(moment_id: int, request: Request, user: CurrentUser, session: DbSession) -> Response:
+def delete_moment(moment_id: int, request: Request, user: NamedViewer, session: DbSession) -> Response:
     moments.delete_moment(session, org=get_settings(request).org, viewer=user, moment_id=moment_id)
     return _back("deleted")
 
@@ -134,7 +141,7 @@ def delete_moment(moment_id: int, request: Request, user: CurrentUser, session: 
 @router.post("/celebrations/birthday")
 def set_birthday(
     request: Request,
-    user: CurrentUser,
+    user: NamedViewer,
     session: DbSession,
     month: Annotated[int, Form(ge=1, le=12)],
     day: Annotated[int, Form(ge=1, le=31)],
@@ -144,14 +151,14 @@ def set_birthday(
 
 
 @router.post("/celebrations/birthday/clear")
-def clear_birthday(request: Request, user: CurrentUser, session: DbSession) -> Response:
+def clear_birthday(request: Request, user: NamedViewer, session: DbSession) -> Response:
     moments.clear_my_birthday(session, org=get_settings(request).org, viewer=user)
     return _back("no-birthday")
 
 
 @router.post("/celebrations/anniversary")
 def set_anniversary(
-    request: Request, user: CurrentUser, session: DbSession, hide: Annotated[str, Form()] = ""
+    request: Request, user: NamedViewer, session: DbSession, hide: Annotated[str, Form()] = ""
 ) -> Response:
     moments.set_hide_anniversary(session, org=get_settings(request).org, viewer=user, hide=hide == "1")
     return _back("anniversary")

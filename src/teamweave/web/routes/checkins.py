@@ -15,7 +15,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -24,7 +24,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from teamweave.accounts.models import User
-from teamweave.checkins import cadence, notes, prompts, reminders
+from teamweave.checkins import cadence, notes, prompts, scheduling
 from teamweave.checkins import service as checkins
 from teamweave.checkins.schemas import CONNECTION, HOW_ARE_YOU, WHO5_ANSWERS, WHO5_ITEMS, WHO5_STEM, CheckinView
 from teamweave.errors import InputFormatError, NotFound
@@ -42,8 +42,9 @@ ItemText = Annotated[str, Form(max_length=notes.MAX_ITEM)]
 Owner = Annotated[str, Form(pattern="^(manager|report)$")]
 
 
-def today() -> date:
-    return datetime.now(UTC).date()
+def today(request: Request, session: Session, user: User) -> date:
+    """Today in the viewer's own time zone: the day their check-ins, 1:1s and notes are filed under."""
+    return checkins.local_today(session, org=get_settings(request).org, viewer=user)
 
 
 def trend_chart(views: list[CheckinView], title: str) -> Markup:
@@ -57,7 +58,7 @@ def checkin_form(request: Request, user: CurrentUser, session: DbSession, saved:
     if user.person_id is None:
         raise NotFound("your login is not linked to a person, so there is no check-in form")
     views = checkins.my_checkins(session, org=org, viewer=user)
-    day = today()
+    day = today(request, session, user)
     return render(
         request,
         "checkins_form.html",
@@ -72,7 +73,7 @@ def checkin_form(request: Request, user: CurrentUser, session: DbSession, saved:
         chart=trend_chart(views, "My WHO-5 over time") if views else None,
         saved=bool(saved),
         asked=bool(asked),
-        consent=prompts.has_consent(session, org=org, report_id=user.person_id),
+        consent=prompts.my_consent(session, org=org, viewer=user),
         pair_notes=notes.my_pair_notes(session, org=org, viewer=user, today=day),
         notes_action="/checkins",
     )
@@ -98,7 +99,7 @@ def submit_checkin(
         answers=[who5_1, who5_2, who5_3, who5_4, who5_5],
         how_are_you=how_are_you,
         connection=connection,
-        day=today(),
+        day=today(request, session, user),
     )
     return RedirectResponse("/checkins?saved=1", status_code=303)
 
@@ -108,7 +109,7 @@ def my_reports(request: Request, user: ManagerOrAdmin, session: DbSession) -> Re
     if user.person_id is None:
         raise NotFound("your login is not linked to a person, so you have no direct reports")
     statuses = checkins.reports_overview(
-        session, org=get_settings(request).org, viewer=user, today=today(), path=request.url.path
+        session, org=get_settings(request).org, viewer=user, today=today(request, session, user), path=request.url.path
     )
     charts = {s.report_id: trend_chart(s.checkins, f"WHO-5 of {s.report_name}") for s in statuses if s.checkins}
     return render(request, "checkins_reports.html", title="My reports' check-ins", statuses=statuses, charts=charts)
@@ -118,7 +119,7 @@ def my_reports(request: Request, user: ManagerOrAdmin, session: DbSession) -> Re
 def one_report(
     person_id: int, request: Request, user: ManagerOrAdmin, session: DbSession, scheduled: int = 0
 ) -> Response:
-    org, day = get_settings(request).org, today()
+    org, day = get_settings(request).org, today(request, session, user)
     status = checkins.report_status(
         session, org=org, viewer=user, report_id=person_id, today=day, path=request.url.path
     )
@@ -142,7 +143,9 @@ def one_report(
 
 @router.post("/checkins/reports/{person_id}/held")
 def log_held(person_id: int, request: Request, user: ManagerOrAdmin, session: DbSession) -> Response:
-    checkins.log_one_on_one(session, org=get_settings(request).org, viewer=user, report_id=person_id, day=today())
+    checkins.log_one_on_one(
+        session, org=get_settings(request).org, viewer=user, report_id=person_id, day=today(request, session, user)
+    )
     return RedirectResponse(f"/checkins/reports/{person_id}", status_code=303)
 
 
@@ -159,7 +162,7 @@ def schedule(
         local_start = datetime.fromisoformat(start).replace(tzinfo=None)
     except ValueError as exc:
         raise InputFormatError("a date and time like 2026-11-30T10:00", field="start") from exc
-    reminders.schedule_one_on_one(
+    scheduling.schedule_one_on_one(
         session,
         org=get_settings(request).org,
         viewer=user,
@@ -211,7 +214,9 @@ def set_consent(
 
 @router.post("/checkins/ask")
 def ask_for_one_on_one(request: Request, user: CurrentUser, session: DbSession) -> Response:
-    reminders.request_one_on_one(session, org=get_settings(request).org, viewer=user, today=today())
+    scheduling.request_one_on_one(
+        session, org=get_settings(request).org, viewer=user, today=today(request, session, user)
+    )
     return RedirectResponse("/checkins?asked=1", status_code=303)
 
 
@@ -220,13 +225,26 @@ def _back(report_id: int | None) -> str:
 
 
 def _add_note(request: Request, user: User, session: Session, report_id: int | None, text: str) -> Response:
-    notes.add_note(session, org=get_settings(request).org, viewer=user, report_id=report_id, text=text, day=today())
+    notes.add_note(
+        session,
+        org=get_settings(request).org,
+        viewer=user,
+        report_id=report_id,
+        text=text,
+        day=today(request, session, user),
+    )
     return RedirectResponse(_back(report_id), status_code=303)
 
 
 def _add_item(request: Request, user: User, session: Session, report_id: int | None, owner: str, text: str) -> Response:
     notes.add_item(
-        session, org=get_settings(request).org, viewer=user, report_id=report_id, owner=owner, text=text, day=today()
+        session,
+        org=get_settings(request).org,
+        viewer=user,
+        report_id=report_id,
+        owner=owner,
+        text=text,
+        day=today(request, session, user),
     )
     return RedirectResponse(_back(report_id), status_code=303)
 
@@ -260,7 +278,12 @@ def tick_item(
     item_id: int, request: Request, user: CurrentUser, session: DbSession, done: Annotated[int, Form(ge=0, le=1)]
 ) -> Response:
     item = notes.set_done(
-        session, org=get_settings(request).org, viewer=user, item_id=item_id, done=bool(done), day=today()
+        session,
+        org=get_settings(request).org,
+        viewer=user,
+        item_id=item_id,
+        done=bool(done),
+        day=today(request, session, user),
     )
     return RedirectResponse(_back(None if item.report_id == user.person_id else item.report_id), status_code=303)
 
@@ -269,7 +292,9 @@ def tick_item(
 def my_cadence(request: Request, user: ManagerOrAdmin, session: DbSession) -> Response:
     if user.person_id is None:
         raise NotFound("your login is not linked to a person, so you have no 1:1s")
-    kept = cadence.my_cadence(session, org=get_settings(request).org, viewer=user, today=today(), path=request.url.path)
+    kept = cadence.my_cadence(
+        session, org=get_settings(request).org, viewer=user, today=today(request, session, user), path=request.url.path
+    )
     chart = (
         line_chart(
             [Series("Reports within cadence", list(kept.weekly))],

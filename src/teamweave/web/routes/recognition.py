@@ -2,13 +2,15 @@
 
 Pages:
 
-* ``/recognition``: the org feed of public recognitions (anyone logged in), with links to team feeds;
+* ``/recognition``: the org feed of public recognitions (anyone logged in but a portfolio viewer, who gets
+  403 on every route here), with links to team feeds;
 * ``/recognition/give``: the form (a person or a team, a value, a message, public or private, an optional
   personal thank-you note for the receivers only); ``POST /recognition/give`` saves and redirects;
 * ``/recognition/teams/{id}``: one team's feed;
 * ``/recognition/mine``: what reached you (with your notes) and what you gave, public and private;
 * ``/recognition/equity``: for managers, people-admins and admins: your own reports not recognised lately (a
-  nudge for you only), recognition across teams and sites (groups under k shown as too few), your own giving.
+  nudge for you only), recognition across teams and sites (groups under k, and groups whose difference from
+  other shown groups would be about fewer than k people, shown as too few), your own giving.
 
 API (JSON; POST needs the ``X-CSRF-Token`` header): ``POST /api/recognition``, ``GET /api/recognition/feed``
 (``?team_id=`` for a team's feed), ``GET /api/recognition/mine``. Every view of others' data is audited by the
@@ -20,12 +22,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from teamweave.accounts.models import User
+from teamweave.accounts.models import Role, User
 from teamweave.errors import InputFormatError
 from teamweave.people import service as people
 from teamweave.recognition import equity
@@ -33,12 +35,17 @@ from teamweave.recognition import service as recognition
 from teamweave.recognition.schemas import MAX_MESSAGE, MAX_NOTE, RecognitionView
 from teamweave.runtime import Runtime
 from teamweave.web.charts import Series, line_chart
-from teamweave.web.deps import CurrentUser, DbSession, ManagerOrAdmin, get_runtime, get_settings
+from teamweave.web.deps import DbSession, ManagerOrAdmin, get_runtime, get_settings, require_roles
 from teamweave.web.rendering import render
 
 router = APIRouter()
 
+# Recognition names people: every route is for logins of the organisation's people, never a portfolio viewer
+# (who sees organisation-level aggregates only).
+NamedViewer = Annotated[User, Depends(require_roles(Role.MEMBER, Role.MANAGER, Role.PEOPLE_ADMIN, Role.ADMIN))]
+
 Text = Annotated[str, Form(max_length=MAX_NOTE)]
+VISIBILITIES = frozenset({"public", "private"})
 
 
 class RecognitionRequest(BaseModel):
@@ -81,8 +88,6 @@ def _give(
         public=public,
         note=note,
         values=settings.recognition_values,
-        events=runtime.events,
-        pseudonymiser=runtime.pseudonymiser,
         public_url=settings.public_url,
     )
     return recognition.view_of(session, org=settings.org, row=row)
@@ -117,7 +122,7 @@ def _form(request: Request, session: Session, user: User, *, status: int = 200, 
 
 
 @router.get("/recognition")
-def org_feed(request: Request, user: CurrentUser, session: DbSession, given: int = 0) -> Response:
+def org_feed(request: Request, user: NamedViewer, session: DbSession, given: int = 0) -> Response:
     org = get_settings(request).org
     feed = recognition.org_feed(session, org=org, viewer=user, path=request.url.path)
     return render(
@@ -133,14 +138,14 @@ def org_feed(request: Request, user: CurrentUser, session: DbSession, given: int
 
 
 @router.get("/recognition/give")
-def give_form(request: Request, user: CurrentUser, session: DbSession) -> Response:
+def give_form(request: Request, user: NamedViewer, session: DbSession) -> Response:
     return _form(request, session, user)
 
 
 @router.post("/recognition/give")
 def give_submit(
     request: Request,
-    user: CurrentUser,
+    user: NamedViewer,
     session: DbSession,
     value: Annotated[str, Form(max_length=100)],
     message: Annotated[str, Form(max_length=MAX_MESSAGE)],
@@ -149,8 +154,10 @@ def give_submit(
     visibility: Annotated[str, Form(max_length=10)] = "public",
     note: Text = "",
 ) -> Response:
-    public = visibility != "private"
+    public = visibility == "public"
     try:
+        if visibility not in VISIBILITIES:
+            raise InputFormatError("visibility: choose public or private", field="visibility")
         target = recognition.resolve_target(
             session,
             org=get_settings(request).org,
@@ -166,7 +173,7 @@ def give_submit(
 
 
 @router.get("/recognition/teams/{team_id}")
-def team_feed(team_id: int, request: Request, user: CurrentUser, session: DbSession) -> Response:
+def team_feed(team_id: int, request: Request, user: NamedViewer, session: DbSession) -> Response:
     org = get_settings(request).org
     name, feed = recognition.team_feed(session, org=org, viewer=user, team_id=team_id, path=request.url.path)
     return render(
@@ -182,7 +189,7 @@ def team_feed(team_id: int, request: Request, user: CurrentUser, session: DbSess
 
 
 @router.get("/recognition/mine")
-def mine(request: Request, user: CurrentUser, session: DbSession, given: int = 0) -> Response:
+def mine(request: Request, user: NamedViewer, session: DbSession, given: int = 0) -> Response:
     mine = recognition.my_recognition(session, org=get_settings(request).org, viewer=user)
     return render(request, "recognition_mine.html", title="My recognition", mine=mine, given=bool(given))
 
@@ -215,7 +222,7 @@ def equity_page(request: Request, user: ManagerOrAdmin, session: DbSession) -> R
 
 
 @router.post("/api/recognition")
-def give_api(body: RecognitionRequest, request: Request, user: CurrentUser, session: DbSession) -> Response:
+def give_api(body: RecognitionRequest, request: Request, user: NamedViewer, session: DbSession) -> Response:
     org = get_settings(request).org
     target = recognition.resolve_target(
         session, org=org, to_email=body.to_email, to_person_id=body.to_person_id, team=body.team, team_id=body.team_id
@@ -234,7 +241,7 @@ def give_api(body: RecognitionRequest, request: Request, user: CurrentUser, sess
 
 
 @router.get("/api/recognition/feed")
-def feed_api(request: Request, user: CurrentUser, session: DbSession, team_id: int | None = None) -> dict[str, Any]:
+def feed_api(request: Request, user: NamedViewer, session: DbSession, team_id: int | None = None) -> dict[str, Any]:
     org, path = get_settings(request).org, request.url.path
     if team_id is None:
         return {"items": [v.as_dict() for v in recognition.org_feed(session, org=org, viewer=user, path=path)]}
@@ -243,6 +250,6 @@ def feed_api(request: Request, user: CurrentUser, session: DbSession, team_id: i
 
 
 @router.get("/api/recognition/mine")
-def mine_api(request: Request, user: CurrentUser, session: DbSession) -> dict[str, Any]:
+def mine_api(request: Request, user: NamedViewer, session: DbSession) -> dict[str, Any]:
     mine = recognition.my_recognition(session, org=get_settings(request).org, viewer=user)
     return {"received": [v.as_dict() for v in mine.received], "given": [v.as_dict() for v in mine.given]}

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 21:50:36.202949
+Create Date: 2026-11-23 22:36:24.418662
 """
 
 from __future__ import annotations
@@ -256,15 +256,25 @@ def upgrade() -> None:
         "checkin_coaching_consents",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("org", sa.String(length=64), nullable=False),
+        sa.Column("manager_id", sa.Integer(), nullable=False),
         sa.Column("report_id", sa.Integer(), nullable=False),
         sa.Column("granted_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["manager_id"],
+            ["people.id"],
+            name=op.f("fk_checkin_coaching_consents_manager_id_people"),
+            ondelete="CASCADE",
+        ),
         sa.ForeignKeyConstraint(
             ["report_id"], ["people.id"], name=op.f("fk_checkin_coaching_consents_report_id_people"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_checkin_coaching_consents")),
-        sa.UniqueConstraint("org", "report_id", name=op.f("uq_checkin_coaching_consents_org_report_id")),
+        sa.UniqueConstraint(
+            "org", "manager_id", "report_id", name=op.f("uq_checkin_coaching_consents_org_manager_id_report_id")
+        ),
     )
     with op.batch_alter_table("checkin_coaching_consents", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_checkin_coaching_consents_manager_id"), ["manager_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_checkin_coaching_consents_org"), ["org"], unique=False)
         batch_op.create_index(batch_op.f("ix_checkin_coaching_consents_report_id"), ["report_id"], unique=False)
 
@@ -379,6 +389,33 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_checkin_responses_manager_id"), ["manager_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_checkin_responses_org"), ["org"], unique=False)
         batch_op.create_index(batch_op.f("ix_checkin_responses_report_id"), ["report_id"], unique=False)
+
+    op.create_table(
+        "checkin_scheduled",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("org", sa.String(length=64), nullable=False),
+        sa.Column("manager_id", sa.Integer(), nullable=False),
+        sa.Column("report_id", sa.Integer(), nullable=False),
+        sa.Column("uid", sa.String(length=200), nullable=False),
+        sa.Column("sequence", sa.Integer(), nullable=False),
+        sa.Column("meetings", sa.Integer(), nullable=False),
+        sa.Column("start", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("minutes", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["manager_id"], ["people.id"], name=op.f("fk_checkin_scheduled_manager_id_people"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["report_id"], ["people.id"], name=op.f("fk_checkin_scheduled_report_id_people"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_checkin_scheduled")),
+        sa.UniqueConstraint(
+            "org", "manager_id", "report_id", name=op.f("uq_checkin_scheduled_org_manager_id_report_id")
+        ),
+    )
+    with op.batch_alter_table("checkin_scheduled", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_checkin_scheduled_manager_id"), ["manager_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_checkin_scheduled_org"), ["org"], unique=False)
+        batch_op.create_index(batch_op.f("ix_checkin_scheduled_report_id"), ["report_id"], unique=False)
 
     op.create_table(
         "identities",
@@ -563,6 +600,24 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_users_org"), ["org"], unique=False)
 
     op.create_table(
+        "notify_outbox_subjects",
+        sa.Column("outbox_id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["outbox_id"],
+            ["notify_outbox.id"],
+            name=op.f("fk_notify_outbox_subjects_outbox_id_notify_outbox"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["people.id"], name=op.f("fk_notify_outbox_subjects_person_id_people"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("outbox_id", "person_id", name=op.f("pk_notify_outbox_subjects")),
+    )
+    with op.batch_alter_table("notify_outbox_subjects", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_notify_outbox_subjects_person_id"), ["person_id"], unique=False)
+
+    op.create_table(
         "recognition_receivers",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("org", sa.String(length=64), nullable=False),
@@ -607,6 +662,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_recognition_receivers_created_at"))
 
     op.drop_table("recognition_receivers")
+    with op.batch_alter_table("notify_outbox_subjects", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_notify_outbox_subjects_person_id"))
+
+    op.drop_table("notify_outbox_subjects")
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_users_org"))
 
@@ -648,6 +707,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_identities_org"))
 
     op.drop_table("identities")
+    with op.batch_alter_table("checkin_scheduled", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_checkin_scheduled_report_id"))
+        batch_op.drop_index(batch_op.f("ix_checkin_scheduled_org"))
+        batch_op.drop_index(batch_op.f("ix_checkin_scheduled_manager_id"))
+
+    op.drop_table("checkin_scheduled")
     with op.batch_alter_table("checkin_responses", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_checkin_responses_report_id"))
         batch_op.drop_index(batch_op.f("ix_checkin_responses_org"))
@@ -677,6 +742,7 @@ def downgrade() -> None:
     with op.batch_alter_table("checkin_coaching_consents", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_checkin_coaching_consents_report_id"))
         batch_op.drop_index(batch_op.f("ix_checkin_coaching_consents_org"))
+        batch_op.drop_index(batch_op.f("ix_checkin_coaching_consents_manager_id"))
 
     op.drop_table("checkin_coaching_consents")
     with op.batch_alter_table("checkin_action_items", schema=None) as batch_op:
