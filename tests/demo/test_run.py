@@ -10,7 +10,7 @@ import shutil
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from statistics import mean
 
@@ -22,11 +22,14 @@ from tests.support.databases import postgres_database
 from tests.support.stored_text import stored_text
 
 from teamweave.accounts import service as accounts_service
+from teamweave.checkins import service as checkins_service
 from teamweave.config import Settings
 from teamweave.demo.run import DemoInfo, prepare
+from teamweave.moments import service as moments_service
 from teamweave.network.models import PersonMetric, TeamMetric
 from teamweave.people import service as people_service
 from teamweave.people.schemas import DirectoryEntry
+from teamweave.recognition import service as recognition_service
 from teamweave.runtime import Runtime
 from teamweave.store.session import session_scope
 
@@ -190,6 +193,27 @@ def test_bot_team_human_share_falls(prepared: Prepared) -> None:
     assert fall > 0.15
     last = {team: values[-1] for team, values in series.items() if values}
     assert min(last, key=lambda team: last[team]) == bot
+
+
+def test_the_demo_holds_a_quarter_of_rituals(prepared: Prepared) -> None:
+    """Recognitions (none for the new hire), the planted celebrations, the member's falling WHO-5, found 1:1s."""
+    runtime, manifest = prepared.runtime, prepared.info.manifest
+    org, end = runtime.settings.org, manifest.end
+    member = next(login for login in manifest.logins if login.role == "member")
+    with session_scope(runtime.sessions) as session:
+        feed = recognition_service.operator_feed(session, org=org, limit=1000)
+        around = moments_service.upcoming(session, org=org, first=end - timedelta(days=7), days=14)
+        user = next(u for u in accounts_service.list_users(session, org=org) if u.username == member.username)
+        history = checkins_service.my_checkins(session, org=org, viewer=user)
+    new_hire = next(p.name for p in prepared.people if p.email == manifest.phenomena.new_hire)
+    assert len(feed) > 300
+    assert all(new_hire not in view.receivers for view in feed)
+    assert {c.title for c in around if c.moment_id is not None} >= {
+        "Migrated checkout to the new ledger",
+        "One million sign-ups",
+        "First production deploy",
+    }
+    assert [view.who5.score for view in history] == [76, 68, 60, 48, 40]
 
 
 def test_demo_messages_never_reach_the_store(prepared: Prepared, tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ from teamweave.people.schemas import DirectoryEntry
 from teamweave.recognition import service as recognition
 from teamweave.runtime import Runtime
 
-RECOGNITIONS = 90
+RECOGNITIONS = 450
 WEEKS = 12
 MESSAGES = (
     "Thanks for pairing with me on the flaky test until it was green.",
@@ -34,8 +34,13 @@ MESSAGES = (
 UNRECOGNISED_SHARE = 1 / 6
 
 
-def seed_recognitions(session: Session, runtime: Runtime, *, today: date, new_hire: str, seed: int) -> int:
-    """Give ~90 recognitions over the last twelve weeks (mostly within teams, some across); return how many.
+def seed_recognitions(
+    session: Session, runtime: Runtime, *, today: date, new_hire: str, siloed_team: str, seed: int
+) -> int:
+    """Give 450 recognitions over the last twelve weeks, four in five within a team; return how many given.
+
+    The new hire receives none and the siloed team's people give and receive only within their team, so the
+    planted phenomena stay as planted.
 
     Skipped when they exist already (a regenerated demo). Their interaction events are not written here: the
     demo's analysis step writes them with :func:`teamweave.recognition.service.record_events`, once this step
@@ -46,15 +51,19 @@ def seed_recognitions(session: Session, runtime: Runtime, *, today: date, new_hi
     rng = random.Random(seed)
     entries = [e for e in people.directory(session, org=org) if e.team_id is not None]
     receivers = [e for e in entries if e.email != new_hire and rng.random() > UNRECOGNISED_SHARE]
+    mixers = [e for e in entries if e.team_name != siloed_team and e.email != new_hire]
     by_team: dict[int, list[DirectoryEntry]] = {}
     for entry in entries:
         by_team.setdefault(entry.team_id or 0, []).append(entry)
+    given = 0
     for _ in range(RECOGNITIONS):
         receiver = rng.choice(receivers)
         team = [e for e in by_team[receiver.team_id or 0] if e.person_id != receiver.person_id]
-        giver = rng.choice(team if team and rng.random() < 0.8 else entries)
+        across = receiver.team_name != siloed_team and rng.random() >= 0.8
+        giver = rng.choice(mixers if across or not team else team)
         if giver.person_id == receiver.person_id:
             continue
+        given += 1
         day = today - timedelta(days=rng.randrange(WEEKS * 7))
         recognition.give(
             session,
@@ -68,12 +77,13 @@ def seed_recognitions(session: Session, runtime: Runtime, *, today: date, new_hi
             public_url=settings.public_url,
             now=datetime.combine(day, time(14, rng.randrange(60)), tzinfo=UTC),
         )
-    return RECOGNITIONS
+    return given
 
 
 def seed_celebrations(session: Session, *, org: str, today: date, member: str, teams: tuple[str, str]) -> int:
     """Two team achievements and one milestone around today (skipped if the org has any moments)."""
-    if moments.upcoming(session, org=org, first=today - timedelta(days=7), days=14):
+    around = moments.upcoming(session, org=org, first=today - timedelta(days=7), days=14)
+    if any(c.moment_id is not None for c in around):
         return 0
     team_ids = {t.name: t.team_id for t in people.teams(session, org=org)}
     person = people.person_by_email(session, org=org, email=member)

@@ -178,7 +178,9 @@ def _seed_rituals(session: Session, runtime: Runtime, manifest: DemoManifest) ->
     """Recognitions and celebrations, entered through their services (before the analysis: recognitions are
     interactions too, whose events the next step writes once this one has committed)."""
     ph = manifest.phenomena
-    given = rituals.seed_recognitions(session, runtime, today=manifest.end, new_hire=ph.new_hire, seed=manifest.seed)
+    given = rituals.seed_recognitions(
+        session, runtime, today=manifest.end, new_hire=ph.new_hire, siloed_team=ph.siloed_team, seed=manifest.seed
+    )
     member = _member(manifest).email or ""
     teams = (ph.bot_team, ph.siloed_team)
     return given + rituals.seed_celebrations(
