@@ -194,3 +194,27 @@ def test_default_ids_ignore_column_order_and_extra_columns(session: Session, tmp
     two = write(tmp_path, "note,targets,audience,actor,kind,ts\nhello,bo,,ana,call,2025-01-01T00:00:00Z\n", "two.csv")
     assert run(session, tmp_path, one).added == 1
     assert run(session, tmp_path, two).duplicates == 1
+
+
+VARIED = """\
+text,in_person,thread,id,channel,duration,audience,targets,actor,kind,source,ts,via_ai,by_bot
+secret words,yes,t1,,#design,,,bo@example.org; CY@example.org ;,ana@example.org,message,,2025-03-03T09:00:00Z,,
+more words,,,,,1800,3,bo@example.org,ana@example.org,meeting,MANUAL,2025-03-03T10:30:00+01:00,TRUE,n
+,n,,x-1,#ops,,,ana@example.org;ana@example.org,jira-bot,Message,,2025-03-03T12:00:00.123456Z,,true
+,,,,,,1,ana@example.org;bo@example.org,cy@example.org,message,,2025-03-04T08:00:00Z,,
+,,,,,,,ana@example.org,cy@example.org,nonsense,,2025-03-04T08:00:00Z,,
+,,,,,,,ana@example.org,cy@example.org,message,,2025-03-04T08:00:00,,
+"""
+
+
+def test_the_usual_row_reader_makes_the_same_events_as_the_general_one(
+    session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path, VARIED)
+    fast = run(session, tmp_path / "fast", path)
+    monkeypatch.setattr(CsvEvents, "_usual", lambda self, values, ctx: None)  # every row read field by field
+    general = run(session, tmp_path / "general", path)
+    assert (fast.added, fast.errors) == (general.added, general.errors)
+    assert fast.added == 3
+    assert len(fast.errors) == 3  # audience < targets, unknown kind, ts without an offset
+    assert rows(tmp_path / "fast") == rows(tmp_path / "general")

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 
 from teamweave.ingest.records import Interaction
-from teamweave.store.events import EventStore
+from teamweave.store.events import EventStore, records_to_table
 
 
 def _event(i: int, *, month: int = 1, actor: str = "a") -> Interaction:
@@ -53,3 +53,27 @@ def test_rewrite_removes_only_matching_rows(tmp_path: Path) -> None:
     assert store.rewrite("acme", "actor <> ?", ["a"]) == 5
     assert store.count("acme") == 5
     assert store.append("acme", [_event(0)]).added == 0
+
+
+def test_appender_reads_each_month_once_and_sees_other_writers(tmp_path: Path) -> None:
+    store = EventStore(tmp_path)
+    store.append("acme", [_event(i, month=1 + i % 2) for i in range(4)])
+    with store.appender("acme") as appender:
+        first = appender.append_table(records_to_table([_event(i, month=1 + i % 2) for i in range(6)]))
+        store.append("acme", [_event(50, month=1), _event(51, month=3)])  # another writer, meanwhile
+        second = appender.append_table(
+            records_to_table([_event(i, month=1 + i % 2) for i in (0, 5, 6, 7, 7)] + [_event(50), _event(51, month=3)])
+        )
+    assert (first.added, first.duplicates) == (2, 4)
+    assert (second.added, second.duplicates) == (2, 5)  # 6 and 7 (once) are new; 0, 5, 7 again, 50, 51 stored
+    assert store.count("acme") == 10
+
+
+def test_appender_forgets_files_an_erasure_removed(tmp_path: Path) -> None:
+    store = EventStore(tmp_path)
+    with store.appender("acme") as appender:
+        appender.append_table(records_to_table([_event(i, actor="a" if i % 2 else "c") for i in range(6)]))
+        assert store.rewrite("acme", "actor <> ?", ["a"]) == 3
+        again = appender.append_table(records_to_table([_event(i) for i in range(6)]))
+    assert (again.added, again.duplicates) == (3, 3)  # the erased events 1, 3, 5 are stored again
+    assert store.count("acme") == 6

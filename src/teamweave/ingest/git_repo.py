@@ -24,6 +24,7 @@ import re
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Final
 
@@ -45,6 +46,7 @@ from teamweave.ingest.records import Interaction
 SOURCE: Final = "git"
 NO_TRAILERS: Final = "commit without co-author or review trailers (one person's work)"
 SELF_TRAILER: Final = "trailer names the commit author"
+PREFETCH_COMMITS: Final = 2_000
 _BOT = re.compile(r"\[bot\]|^(\d+\+)?(dependabot|renovate|github-actions)(\b|-|$)", re.IGNORECASE)
 
 
@@ -101,6 +103,7 @@ class GitRepository:
         self.path = path
         self.tally = CommitTally()
         self._mailmap = Mailmap(path)
+        self._channel: str | None = None
 
     @classmethod
     def open(cls, path: Path) -> GitRepository:
@@ -126,7 +129,7 @@ class GitRepository:
     def interactions(self, ctx: ImportContext) -> Iterator[Interaction]:
         """The events of every commit, newest first; bad records are quarantined and the rest still goes in."""
         ctx.progress.start("Reading git history", total=self._commit_count())
-        for item in read_log(self.path):
+        for item in self._mailmapped(read_log(self.path)):
             self.tally.commits += 1
             if isinstance(item, BadCommit):
                 self.tally.bad += 1
@@ -141,6 +144,18 @@ class GitRepository:
                     self.tally.skipped += 1
             ctx.progress.advance()
         ctx.progress.finish()
+
+    def _repository_channel(self, ctx: ImportContext) -> str:
+        self._channel = ctx.pseudonymiser.channel(SOURCE, self.path.name)
+        return self._channel
+
+    def _mailmapped(self, log: Iterator[GitCommit | BadCommit]) -> Iterator[GitCommit | BadCommit]:
+        """The log, :data:`PREFETCH_COMMITS` commits at a time, their trailer people looked up in ``.mailmap``
+        together before they are read."""
+        while chunk := list(islice(log, PREFETCH_COMMITS)):
+            trailers = (t for c in chunk if isinstance(c, GitCommit) for t in c.trailers)
+            self._mailmap.prefetch((t.name, t.email) for t in trailers if t.email is not None)
+            yield from chunk
 
     def _skip(self, ctx: ImportContext, reason: str) -> list[Interaction]:
         ctx.skip(reason)
@@ -202,12 +217,16 @@ class GitRepository:
             actor=author if co_author else person,
             targets=(person,) if co_author else (author,),
             audience=co_authors if co_author else 1,
-            channel=ctx.pseudonymiser.channel(SOURCE, self.path.name),
+            channel=self._channel or self._repository_channel(ctx),
             thread=ctx.pseudonymiser.channel(SOURCE, commit.sha),
             by_bot=author_bot if co_author else person_bot,
         )
 
 
 def _pseudonym(ctx: ImportContext, name: str, email: str, *, bot: bool) -> str:
+    raw_id = email.lower()
+    cached = ctx.identities.cached(raw_id)
+    if cached is not None:  # no label or record to build for a person already resolved in this import
+        return cached
     label = f"{name} <{email}>" if name else f"<{email}>"
-    return ctx.identities.pseudonym(SourceIdentity(raw_id=email.lower(), label=label, email=email, is_bot=bot))
+    return ctx.identities.pseudonym(SourceIdentity(raw_id=raw_id, label=label, email=email, is_bot=bot))

@@ -34,7 +34,7 @@ from typing import Any, Final
 
 from teamweave.errors import InputFormatError
 from teamweave.ingest.context import ImportContext
-from teamweave.ingest.identity import SourceIdentity
+from teamweave.ingest.identity import CACHE_LIMIT, SourceIdentity
 from teamweave.ingest.records import Interaction
 
 SOURCE: Final = "github"
@@ -189,6 +189,8 @@ class GitHubJson:
         self.files = files
         self.authors: dict[Key, Login] = {}
         self.comment_authors: dict[int, Login] = {}
+        self._pseudonyms: dict[tuple[str, bool], str] = {}
+        self._channels: dict[str, str] = {}
 
     @classmethod
     def open(cls, path: Path) -> GitHubJson:
@@ -259,6 +261,27 @@ class GitHubJson:
             if report:
                 ctx.bad(location=f"{name}, after item {index}", reason=f"unreadable JSON ({type(exc).__name__})")
 
+    def _pseudonym(self, ctx: ImportContext, user: Login) -> str:
+        """A user's pseudonym, cached (bounded) per login: the identity resolver sees each login once."""
+        key = (user.login, user.bot)
+        cached = self._pseudonyms.get(key)
+        if cached is None:
+            if len(self._pseudonyms) >= CACHE_LIMIT:
+                self._pseudonyms.clear()
+            label = f"@{user.login} (GitHub{', bot' if user.bot else ''})"
+            identity = SourceIdentity(raw_id=f"github:{user.login.lower()}", label=label, is_bot=user.bot)
+            cached = self._pseudonyms[key] = ctx.identities.pseudonym(identity)
+        return cached
+
+    def _channel(self, ctx: ImportContext, name: str) -> str:
+        """The pseudonym of a repository or a pull request / issue, cached (bounded): one HMAC each, not per event."""
+        cached = self._channels.get(name)
+        if cached is None:
+            if len(self._channels) >= CACHE_LIMIT:
+                self._channels.clear()
+            cached = self._channels[name] = ctx.pseudonymiser.channel(SOURCE, name)
+        return cached
+
     def _remember(self, obj: dict[str, Any]) -> None:
         """First pass: authors of pull requests and issues, and of review comments (for replies)."""
         shape = shape_of(obj)
@@ -318,16 +341,10 @@ class GitHubJson:
             source=SOURCE,
             kind=kind,
             ts=ts,
-            actor=_pseudonym(ctx, actor),
-            targets=(_pseudonym(ctx, target),),
+            actor=self._pseudonym(ctx, actor),
+            targets=(self._pseudonym(ctx, target),),
             audience=1,
-            channel=ctx.pseudonymiser.channel(SOURCE, repo),
-            thread=ctx.pseudonymiser.channel(SOURCE, f"{repo}#{number}"),
+            channel=self._channel(ctx, repo),
+            thread=self._channel(ctx, f"{repo}#{number}"),
             by_bot=actor.bot,
         )
-
-
-def _pseudonym(ctx: ImportContext, user: Login) -> str:
-    label = f"@{user.login} (GitHub{', bot' if user.bot else ''})"
-    identity = SourceIdentity(raw_id=f"github:{user.login.lower()}", label=label, is_bot=user.bot)
-    return ctx.identities.pseudonym(identity)

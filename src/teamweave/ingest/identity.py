@@ -78,6 +78,11 @@ class IdentityResolver:
         self._cache[identity.raw_id] = pseudonym
         return pseudonym
 
+    def cached(self, raw_id: str) -> str | None:
+        """The pseudonym of a raw id already resolved in this import (None when not cached): lets a connector
+        skip building a :class:`SourceIdentity` for it. Same answer as :meth:`pseudonym`."""
+        return self._cache.get(raw_id)
+
     def flush(self) -> None:
         """Write the identities recorded since the last flush, and resolve stored ones that now match."""
         session, org, source = self._session, self._org, self._source

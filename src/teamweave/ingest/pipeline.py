@@ -120,10 +120,11 @@ def _append_batches(records: Iterable[Interaction], events: EventStore, org: str
     added = duplicates = 0
     kinds: Counter[str] = Counter()
     stream = iter(records)
-    while batch := list(islice(stream, BATCH_SIZE)):
-        kinds.update(map(_KIND, batch))
-        result = events.append_table(org, records_to_table(batch))
-        added, duplicates = added + result.added, duplicates + result.duplicates
+    with events.appender(org) as appender:  # each month's stored ids are read once a run, not once a batch
+        while batch := list(islice(stream, BATCH_SIZE)):
+            kinds.update(map(_KIND, batch))
+            result = appender.append_table(records_to_table(batch))
+            added, duplicates = added + result.added, duplicates + result.duplicates
     return added, duplicates, kinds
 
 

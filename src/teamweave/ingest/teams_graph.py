@@ -225,7 +225,8 @@ class TeamsMessages:
                 target_keys = list(dict.fromkeys([parent.key, *mentioned]))
             else:
                 target_keys = mentioned
-        targets = tuple(self._pseudonym(ctx, known.get(k) or Sender(k, "")) for k in target_keys)
+        cached = self._pseudonyms.get
+        targets = tuple(cached(k) or self._pseudonym(ctx, known.get(k) or Sender(k, "")) for k in target_keys)
         audience = max(others, len(targets))
         kind = "reply" if post.reply_to else "message"
         by_bot = post.sender.is_bot

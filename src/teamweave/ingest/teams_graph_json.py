@@ -120,10 +120,13 @@ def parse_time(value: object) -> datetime | None:
     """Graph's ISO 8601 timestamp (``Z``, 0 to 7 fraction digits) as UTC; None when it is not one."""
     if not isinstance(value, str) or not 10 <= len(value) <= 40:
         return None
-    try:
-        parsed = datetime.fromisoformat(_FRACTION.sub(r"\1", value) if len(value) > 27 else value)
+    try:  # Python >= 3.11 reads 7 fraction digits itself (and drops the 7th, as the substitution does)
+        parsed = datetime.fromisoformat(value)
     except ValueError:
-        return None
+        try:
+            parsed = datetime.fromisoformat(_FRACTION.sub(r"\1", value) if len(value) > 27 else value)
+        except ValueError:
+            return None
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
