@@ -91,3 +91,19 @@ def test_unknown_period_is_rejected(configured: Runtime) -> None:
     result = CliRunner().invoke(app, ["analyze", "--period", "year"])
     assert result.exit_code != 0
     configured.close()
+
+
+def test_analyze_since_a_day_gives_what_a_full_run_gives(configured: Runtime) -> None:
+    def stored() -> list[tuple[object, ...]]:
+        with session_scope(configured.sessions) as session:
+            columns = (PersonMetric.period, PersonMetric.window_start, PersonMetric.ties, PersonMetric.strength)
+            return sorted(tuple(row) for row in session.execute(select(*columns)).all())
+
+    assert CliRunner().invoke(app, ["analyze"]).exit_code == 0
+    full = stored()
+    result = CliRunner().invoke(app, ["analyze", "--since", "2024-03-06"])
+    assert result.exit_code == 0, result.output
+    assert stored() == full
+    bad = CliRunner().invoke(app, ["analyze", "--since", "06/03/2024"])
+    assert bad.exit_code == 2
+    configured.close()

@@ -14,9 +14,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from teamweave.analytics.graph import names
-from teamweave.analytics.queries import load_query, load_table
-from teamweave.analytics.ties import PEOPLE_SCHEMA, with_teams
+from teamweave.analytics.graph import edge_list, names
+from teamweave.analytics.queries import load_query
+from teamweave.analytics.tie_store import load_ties, tie_ids
 
 
 def cut_points(graph: ig.Graph) -> set[str]:
@@ -75,7 +75,7 @@ def cut_point_table(ties: pa.Table) -> pa.Table:
     for begin, end in zip(cuts[:-1], cuts[1:], strict=True):
         if end == begin:
             continue
-        graph = ig.Graph(n=len(labels), edges=ends[begin:end])
+        graph = ig.Graph(n=len(labels), edges=edge_list(ends[begin:end]))
         found = sorted(labels[i] for i in graph.articulation_points())
         windows.extend([ordered.column("window_start")[begin].as_py()] * len(found))
         people.extend(found)
@@ -102,7 +102,28 @@ def team_links(con: duckdb.DuckDBPyConnection, ties: pa.Table, *, people: pa.Tab
     2 1 2 None
     3 1 1 e
     """
-    load_table(
-        con, "tw_link_ties", with_teams(ties.select(["window_start", "a", "b"]), people=people.cast(PEOPLE_SCHEMA))
-    )
+    load_ties(con, ties.select(["window_start", "a", "b"]), people=people)
+    return team_links_loaded(con)
+
+
+def team_links_loaded(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    """:func:`team_links` of the tie table already in DuckDB (``tw_ties``, see ``analytics.tie_store``)."""
     return con.sql(load_query("team_links")).to_arrow_table()
+
+
+def cut_points_loaded(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    """:func:`cut_point_table` of the tie table already in DuckDB (``tw_ties``): the same rows, built from the
+    integer ids DuckDB holds, without fetching or numbering the pseudonyms of every tie."""
+    ends, days, labels = tie_ids(con)
+    cuts = [0, *(np.flatnonzero(np.diff(days)) + 1).tolist(), len(days)]
+    windows: list[int] = []
+    people: list[str] = []
+    for begin, end in zip(cuts[:-1], cuts[1:], strict=True):
+        if end == begin:
+            continue
+        graph = ig.Graph(n=len(labels), edges=edge_list(ends[begin:end]))
+        found = sorted(graph.articulation_points())  # ids are numbered in name order
+        windows.extend([int(days[begin])] * len(found))
+        people.extend(labels[i] for i in found)
+    starts = pa.array(windows, type=pa.int32()).cast(pa.date32())
+    return pa.table({"window_start": starts, "person": pa.array(people, pa.string())})

@@ -58,10 +58,21 @@ def focus_table(
     >>> [(r["person"], r["focus_hours"], r["focus_blocks"]) for r in focus_table(con, period="week").to_pylist()]
     [('a', 4.0, 2.0), ('b', 4.0, 2.0)]
     """
-    params = {
-        "period": check_period(period),
-        "work_day_start": work_day_start,
-        "work_day_end": work_day_end,
-        "block_hours": block_hours,
-    }
-    return con.sql(load_query("focus"), params=params).to_arrow_table()
+    check_period(period)
+    key = f"{work_day_start} {work_day_end} {block_hours!r}"
+    if _cached_key(con) != key:  # the day figures serve both periods: computed once per participants table
+        params = {"work_day_start": work_day_start, "work_day_end": work_day_end, "block_hours": block_hours}
+        con.execute(load_query("focus_days"), params)
+        con.execute("CREATE OR REPLACE TEMP TABLE tw_focus_key AS SELECT $key AS key", {"key": key})
+    return con.sql(load_query("focus"), params={"period": period}).to_arrow_table()
+
+
+def _cached_key(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The settings ``tw_focus_days`` was computed with (``ties.load_participants`` drops it), or None."""
+    found = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name IN ('tw_focus_days', 'tw_focus_key') AND temporary"
+    ).fetchall()[0][0]
+    if found < 2:
+        return None
+    key: str = con.execute("SELECT key FROM tw_focus_key").fetchall()[0][0]
+    return key

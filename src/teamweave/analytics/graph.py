@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 
 import igraph as ig
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -74,7 +75,7 @@ def tie_graph(ties: pa.Table, *, nodes: Iterable[str] = (), weight: str = "weigh
 
     Select the window first: rows of several windows for the same pair would be summed. Edge ``weight`` is
     the tie weight in tie units; vertex ``name`` the pseudonym. The same graph as :func:`edge_graph` of the
-    rows, built from Arrow codes and a numpy edge array rather than Python tuples (4.4M ties: 9 s before).
+    rows, built from Arrow codes and numpy arrays rather than Python tuples (1.7M ties: 8.5 s before, 1.6 s).
 
     Examples
     --------
@@ -93,11 +94,28 @@ def tie_graph(ties: pa.Table, *, nodes: Iterable[str] = (), weight: str = "weigh
     codes = [pc.index_in(e, value_set=labels).to_numpy(zero_copy_only=False).astype(np.int64) for e in ends]
     weights = ties.column(weight).cast(pa.float64()).to_numpy(zero_copy_only=False)
     kept = codes[0] != codes[1]  # self-loops dropped, as edge_graph does
-    graph = ig.Graph(n=len(labels), edges=np.column_stack([codes[0][kept], codes[1][kept]]), directed=False)
+    low, high = np.minimum(codes[0], codes[1])[kept], np.maximum(codes[0], codes[1])[kept]
+    # repeated pairs merged, weights summed, edges in (low, high) order: what igraph's simplify gives, in numpy
+    # (simplify took 1.9 s of 5.5 on 1.7M ties)
+    order = np.lexsort((high, low))
+    low, high, summed = low[order], high[order], weights[kept][order]
+    first = np.flatnonzero(np.r_[True, (low[1:] != low[:-1]) | (high[1:] != high[:-1])]) if len(low) else order
+    graph = ig.Graph(n=len(labels), edges=edge_list(np.column_stack([low[first], high[first]])))
     graph.vs["name"] = labels.to_pylist()
-    graph.es["weight"] = weights[kept].tolist()
-    graph.simplify(multiple=True, loops=True, combine_edges={"weight": "sum"})
+    graph.es["weight"] = np.add.reduceat(summed, first).tolist() if len(first) else []
     return graph
+
+
+def edge_list(ends: npt.NDArray[np.int64]) -> list[tuple[int, int]]:
+    """An (n, 2) integer array as the list of pairs ``igraph.Graph`` takes: built from two plain int lists,
+    3x faster than handing igraph the array (which it converts row by row; ~1 us per edge).
+
+    Examples
+    --------
+    >>> edge_list(np.array([[0, 1], [1, 2]]))
+    [(0, 1), (1, 2)]
+    """
+    return list(zip(ends[:, 0].tolist(), ends[:, 1].tolist(), strict=True))
 
 
 def largest_component(graph: ig.Graph) -> ig.Graph:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Final
 
 import duckdb
@@ -12,7 +13,9 @@ from teamweave.analytics.queries import load_query
 DAYS: Final = (30, 60, 90)
 
 
-def integration_curve(con: duckdb.DuckDBPyConnection) -> pa.Table:
+def integration_curve(
+    con: duckdb.DuckDBPyConnection, *, first_day: date | None = None, last_day: date | None = None
+) -> pa.Table:
     """Per person who started within the data: ``person, start_date, ties_30, ties_60, ties_90``.
 
     ``ties_N`` counts the different people the newcomer was in touch with (any human interaction that makes
@@ -20,7 +23,8 @@ def integration_curve(con: duckdb.DuckDBPyConnection) -> pa.Table:
     (days ``[start, start + N)``). Unit: people. Null while day N lies after the last day of the data.
     Newcomers who build ties in their first months stay and perform better (Bauer et al. 2007); a curve
     that stays flat is the early sign of a new hire who never integrates. Call
-    ``ties.load_participants`` first; people who started before the first day of the data are left out.
+    ``ties.load_participants`` first; people who started before the first day of the data (``first_day`` when
+    the participants hold only part of the data, an incremental run, which also gives ``last_day``) are left out.
 
     References
     ----------
@@ -48,4 +52,4 @@ def integration_curve(con: duckdb.DuckDBPyConnection) -> pa.Table:
     >>> integration_curve(con).to_pylist()
     [{'person': 'n', 'start_date': datetime.date(2024, 1, 2), 'ties_30': 1, 'ties_60': 3, 'ties_90': None}]
     """
-    return con.sql(load_query("integration")).to_arrow_table()
+    return con.sql(load_query("integration"), params={"first_day": first_day, "last_day": last_day}).to_arrow_table()

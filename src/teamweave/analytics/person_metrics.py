@@ -7,12 +7,13 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-from teamweave.analytics.bridges import cut_point_table, team_links
+from teamweave.analytics.bridges import cut_points_loaded, team_links_loaded
 from teamweave.analytics.focus import focus_table
 from teamweave.analytics.load import activity_table
 from teamweave.analytics.queries import load_query, load_table
 from teamweave.analytics.shares import column, share, to_arrow
-from teamweave.analytics.ties import CHANNELS, PEOPLE_SCHEMA, strong_threshold, with_channels, with_teams
+from teamweave.analytics.tie_store import load_ties
+from teamweave.analytics.ties import CHANNELS, strong_threshold
 from teamweave.analytics.windows import check_period
 
 
@@ -87,7 +88,12 @@ def person_tie_stats(con: duckdb.DuckDBPyConnection, ties: pa.Table, *, people: 
     >>> {row["person"]: (row["ties"], row["strong_ties"], row["weak_ties"], row["strength"]) for row in stats}
     {'c': (4, 2, 2, 6.5), 'w': (1, 1, 0, 2.0), 'x': (1, 1, 0, 3.0), 'y': (1, 0, 1, 1.0), 'z': (1, 0, 1, 0.5)}
     """
-    load_table(con, "tw_ties", with_channels(with_teams(ties, people=people.cast(PEOPLE_SCHEMA))))
+    load_ties(con, ties, people=people)
+    return tie_stats_loaded(con, period=period)
+
+
+def tie_stats_loaded(con: duckdb.DuckDBPyConnection, *, period: str) -> pa.Table:
+    """:func:`person_tie_stats` of the tie table already in DuckDB (``tw_ties``, see ``analytics.tie_store``)."""
     params = {"strong_weight": strong_threshold(period=period)}
     table = con.sql(load_query("person_ties"), params=params).to_arrow_table()
     weak = pa.compute.subtract(table.column("ties"), table.column("strong_ties"))
@@ -128,10 +134,20 @@ def person_metrics(
     in the window.
     """
     check_period(period)
-    load_table(con, "tw_tie_stats", person_tie_stats(con, ties, people=people, period=period))
-    load_table(con, "tw_turnover", tie_turnover(con, ties, period=period))
-    load_table(con, "tw_cut_points", cut_point_table(ties))
-    load_table(con, "tw_team_links", team_links(con, ties, people=people))
+    load_ties(con, ties, people=people)
+    return person_metrics_loaded(con, period=period, work_day_start=work_day_start, work_day_end=work_day_end)
+
+
+def person_metrics_loaded(
+    con: duckdb.DuckDBPyConnection, *, period: str, work_day_start: int = 8, work_day_end: int = 19
+) -> pa.Table:
+    """:func:`person_metrics` of the tie table already in DuckDB (``tw_ties``, see ``analytics.tie_store``).
+
+    Leaves the team links of the window in ``tw_team_links`` (``team_metrics_loaded`` reuses them)."""
+    load_table(con, "tw_tie_stats", tie_stats_loaded(con, period=period))
+    load_table(con, "tw_turnover", turnover_loaded(con, period=period))
+    load_table(con, "tw_cut_points", cut_points_loaded(con))
+    load_table(con, "tw_team_links", team_links_loaded(con))
     focus = focus_table(con, period=period, work_day_start=work_day_start, work_day_end=work_day_end)
     load_table(con, "tw_focus", focus)
     load_table(con, "tw_activity", activity_table(con, period=period))
@@ -164,5 +180,10 @@ def tie_turnover(con: duckdb.DuckDBPyConnection, ties: pa.Table, *, period: str)
     >>> {r["person"]: (r["new_ties"], r["lost_ties"]) for r in rows if r["window_start"] == w2}
     {'a': (0, 0), 'b': (0, 1), 'c': (1, 1), 'd': (2, 0), 'e': (1, 0)}
     """
-    load_table(con, "tw_ties", ties.select(["window_start", "a", "b"]))
+    load_ties(con, ties.select(["window_start", "a", "b"]))
+    return turnover_loaded(con, period=period)
+
+
+def turnover_loaded(con: duckdb.DuckDBPyConnection, *, period: str) -> pa.Table:
+    """:func:`tie_turnover` of the tie table already in DuckDB (``tw_ties``, see ``analytics.tie_store``)."""
     return con.sql(load_query("person_turnover"), params={"period": check_period(period)}).to_arrow_table()

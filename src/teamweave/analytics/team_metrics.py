@@ -11,12 +11,13 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from teamweave.analytics.bridges import team_links
+from teamweave.analytics.bridges import team_links_loaded
 from teamweave.analytics.cohesion import density
 from teamweave.analytics.queries import load_query, load_table
 from teamweave.analytics.shares import column, share, to_arrow
 from teamweave.analytics.silos import ei_index
-from teamweave.analytics.ties import CHANNELS, PEOPLE_SCHEMA, with_teams
+from teamweave.analytics.tie_store import load_ties
+from teamweave.analytics.ties import CHANNELS, PEOPLE_SCHEMA
 from teamweave.analytics.windows import next_window
 
 TEAM_COLUMNS = (
@@ -122,14 +123,29 @@ def team_metrics(
     [(1, 0.5, 0.6), (2, None, None)]
     """
     people = people.cast(PEOPLE_SCHEMA)
-    load_table(con, "tw_ties", with_teams(ties, people=people))
+    load_ties(con, ties, people=people)
+    load_table(con, "tw_team_links", team_links_loaded(con))
+    return team_metrics_loaded(con, persons, people=people, windows=windows, period=period, k=k)
+
+
+def team_metrics_loaded(
+    con: duckdb.DuckDBPyConnection,
+    persons: pa.Table,
+    *,
+    people: pa.Table,
+    windows: Sequence[date],
+    period: str = "week",
+    k: int | None = None,
+) -> pa.Table:
+    """:func:`team_metrics` of the tie table already in DuckDB (``tw_ties``) and its team links already in
+    ``tw_team_links`` (as ``person_metrics_loaded`` leaves them: they are not computed twice)."""
+    people = people.cast(PEOPLE_SCHEMA)
     for name in PERSON_OPTIONAL:
         if name not in persons.column_names:
             persons = persons.append_column(name, pa.nulls(persons.num_rows, pa.float64()))
     if "cut_point" not in persons.column_names:
         persons = persons.append_column("cut_point", pa.nulls(persons.num_rows, pa.bool_()))
     load_table(con, "tw_persons", persons)
-    load_table(con, "tw_team_links", team_links(con, ties, people=people))
     load_table(con, "tw_people", people)
     starts = list(windows)
     load_table(
@@ -191,5 +207,10 @@ def team_ties(con: duckdb.DuckDBPyConnection, ties: pa.Table, *, people: pa.Tabl
     ...  people=people).to_pylist()]
     [(1, 2, 2.5, 2), (2, 3, 1.0, 1)]
     """
-    load_table(con, "tw_ties", with_teams(ties, people=people.cast(PEOPLE_SCHEMA)))
+    load_ties(con, ties, people=people)
+    return team_ties_loaded(con)
+
+
+def team_ties_loaded(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    """:func:`team_ties` of the tie table already in DuckDB (``tw_ties``, see ``analytics.tie_store``)."""
     return con.sql(load_query("team_ties")).to_arrow_table()

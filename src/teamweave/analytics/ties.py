@@ -32,6 +32,7 @@ SYNC_KINDS: Final = frozenset({"meeting", "call", "in_person"})
 CHANNELS: Final = ("chat", "email", "meeting", "code_review", "in_person")
 STRONG_WEEKLY_WEIGHT: Final = 2.0
 WEEKS_PER_MONTH: Final = 4
+TIE_COLUMNS: Final = ("window_start", "a", "b", "weight", "reciprocated", *(f"{name}_weight" for name in CHANNELS))
 
 PEOPLE_SCHEMA: Final = pa.schema(
     [
@@ -193,12 +194,17 @@ def load_participants(
             f"work day {work_day_start}..{work_day_end} is not a range of hours", where="work_day_start"
         )
     con.execute("SET TimeZone = 'UTC'")
+    con.execute("DROP TABLE IF EXISTS tw_focus_days")  # computed from the participants replaced here
     events.create_view("tw_events", replace=True)
     pairs = sorted((aliases or {}).items())
     alias_table = pa.table([[k for k, _ in pairs], [v for _, v in pairs]], schema=_ALIAS_SCHEMA)
     load_table(con, "tw_aliases", alias_table)
     load_table(con, "tw_people", people.cast(PEOPLE_SCHEMA))
     load_table(con, "tw_excluded", pa.table({"person": pa.array(sorted(set(excluded)), type=pa.string())}))
+    con.execute(  # integer ids in pseudonym order: ties are joined and grouped on these, not on the strings
+        "CREATE OR REPLACE TEMP TABLE tw_nodes AS SELECT (row_number() OVER (ORDER BY pseudonym))::INTEGER AS pid,"
+        " pseudonym, team_id, timezone, start_date FROM tw_people"
+    )
     con.execute(
         load_query("participants"),
         {
@@ -259,7 +265,24 @@ def tie_table(con: duckdb.DuckDBPyConnection, *, period: str) -> pa.Table:
     c e 2.0 True 0.0 2.0
     d e 2.0 True 0.0 2.0
     """
-    return con.sql(load_query("ties"), params={"period": check_period(period)}).to_arrow_table()
+    build_ties(con, period=period)
+    return fetch_ties(con)
+
+
+def build_ties(con: duckdb.DuckDBPyConnection, *, period: str) -> int:
+    """Build the DuckDB table ``tw_ties`` of :func:`tie_table` for ``period`` from ``tw_participants``, with
+    integer ids of the ends (``a_id, b_id``, named by the view ``tw_tie_names``) and their teams
+    (``team_a_of, team_b_of``: those of the people given to :func:`load_participants`); return its rows.
+    The metrics read it there: a tie table never has to leave DuckDB (see ``analytics.tie_store``)."""
+    con.execute(load_query("ties"), {"period": check_period(period)})
+    con.execute("CREATE OR REPLACE TEMP VIEW tw_tie_names AS SELECT pid AS id, pseudonym AS name FROM tw_nodes")
+    rows = con.execute("SELECT count(*) FROM tw_ties").fetchall()
+    return int(rows[0][0]) if rows else 0
+
+
+def fetch_ties(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    """The DuckDB table ``tw_ties`` as an Arrow tie table (:data:`TIE_COLUMNS`), ordered by window and pair."""
+    return con.sql(f"SELECT {', '.join(TIE_COLUMNS)} FROM tw_ties ORDER BY window_start, a_id, b_id").to_arrow_table()
 
 
 def reciprocity(ties: pa.Table) -> float | None:

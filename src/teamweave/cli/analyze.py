@@ -4,6 +4,7 @@ imported calendars (for the check-ins' cadence)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 
 import typer
@@ -39,6 +40,13 @@ def _summary_table(summary: AnalysisSummary) -> Table:
 
 def analyze_command(
     period: Period = typer.Option(Period.all, "--period", help="Which windows to compute: week, month or all."),
+    since: datetime | None = typer.Option(
+        None,
+        "--since",
+        formats=["%Y-%m-%d"],
+        help="Incremental: recompute only the windows that events from this UTC day on can change "
+        "(the events before it were analysed already). Default: everything.",
+    ),
 ) -> None:
     """Compute ties and person and team metrics per week and month (replaces earlier results); find held 1:1s."""
     periods = ("week", "month") if period is Period.all else (period.value,)
@@ -58,6 +66,7 @@ def analyze_command(
                 work_day_end=settings.work_day_end,
                 periods=periods,
                 progress=progress,
+                since=since.date() if since else None,
             )
         with session_scope(runtime.sessions) as session:
             held = detect_held_one_on_ones(session, org=settings.org, events=runtime.events)

@@ -1,8 +1,11 @@
 -- New-hire integration: for each person of tw_people who started on or after the first day of the data, how
 -- many different people they were in touch with (a human interaction that makes a tie: see ties.sql) within
 -- their first 30, 60 and 90 days (local days [start, start + N)). NULL while day N is after the data's last day.
+-- $first_day, $last_day: the first and last days of the data when tw_participants holds only part of it (an
+-- incremental run; NULL: those of tw_participants).
 WITH first_last AS (
-    SELECT min(local_ts)::DATE AS first_day, max(local_ts)::DATE AS last_day FROM tw_participants
+    SELECT coalesce($first_day::DATE, min(local_ts)::DATE) AS first_day, coalesce($last_day::DATE, max(local_ts)::DATE) AS last_day
+    FROM tw_participants
 ),
 hires AS (
     SELECT p.pseudonym AS person, p.start_date

@@ -5,7 +5,8 @@
 -- Identities are mapped through the alias map first. Events acted by an excluded person are dropped whole;
 -- actors of bot events never become participants; an event aimed only at bots is a tool event; people not
 -- in tw_people (unknown identities, excluded people) and acts before a person's start date are dropped here,
--- before any metric.
+-- before any metric. Each person also gets an integer id, pid, numbered in pseudonym order (tw_nodes.pid),
+-- so the joins and groupings of ties.sql run on integers and least/greatest of two ids match their pseudonyms'.
 CREATE OR REPLACE TEMP TABLE tw_participants AS
 WITH kept AS (
     SELECT e.*
@@ -56,25 +57,44 @@ mapped AS (
     SELECT r.*, coalesce(a.person, r.who) AS person
     FROM roles AS r
     LEFT JOIN tw_aliases AS a ON a.identity = r.who
+),
+placed AS (  -- the person's integer id and the event's wall-clock time in their zone: one timezone() per row
+    SELECT m.*, p.pid, timezone(p.timezone, m.ts) AS local_ts, p.start_date
+    FROM mapped AS m
+    JOIN tw_nodes AS p ON p.pseudonym = m.person
+    WHERE m.person NOT IN (SELECT person FROM tw_excluded)
+),
+merged AS (  -- one row per (event, person): a person both actor and target, or under two aliases, counts once
+    SELECT
+        event_key,
+        pid,
+        bool_or(is_actor) AS is_actor,
+        any_value(person) AS person,
+        any_value(tool) AS tool,
+        any_value(sync) AS sync,
+        any_value(medium) AS medium,
+        any_value(units) AS units,
+        any_value(others) AS others,
+        any_value(ts) AS ts,
+        any_value(local_ts) AS local_ts,
+        any_value(busy_s) AS busy_s
+    FROM placed
+    WHERE start_date IS NULL OR local_ts::DATE >= start_date
+    GROUP BY event_key, pid
 )
 SELECT
-    m.event_key,
-    m.person,
-    bool_or(m.is_actor) AS is_actor,
-    m.tool,
-    m.sync,
-    m.medium,
-    m.units,
-    m.others,
-    date_trunc('week', timezone('UTC', m.ts))::DATE AS week,
-    date_trunc('month', timezone('UTC', m.ts))::DATE AS month,
-    timezone(p.timezone, m.ts) AS local_ts,  -- wall-clock time in the person's zone (focus, integration)
-    m.busy_s,
-    hour(timezone(p.timezone, m.ts)) < $work_day_start
-        OR hour(timezone(p.timezone, m.ts)) >= $work_day_end
-        OR isodow(timezone(p.timezone, m.ts)) >= 6 AS after_hours
-FROM mapped AS m
-JOIN tw_people AS p ON p.pseudonym = m.person
-WHERE m.person NOT IN (SELECT person FROM tw_excluded)
-  AND (p.start_date IS NULL OR timezone(p.timezone, m.ts)::DATE >= p.start_date)
-GROUP BY m.event_key, m.person, m.tool, m.sync, m.medium, m.units, m.busy_s, m.others, m.ts, p.timezone
+    event_key,
+    person,
+    pid,
+    is_actor,
+    tool,
+    sync,
+    medium,
+    units,
+    others,
+    date_trunc('week', timezone('UTC', ts))::DATE AS week,
+    date_trunc('month', timezone('UTC', ts))::DATE AS month,
+    local_ts,  -- wall-clock time in the person's zone (focus, integration)
+    busy_s,
+    hour(local_ts) < $work_day_start OR hour(local_ts) >= $work_day_end OR isodow(local_ts) >= 6 AS after_hours
+FROM merged

@@ -1,11 +1,13 @@
--- Undirected ties per window from tw_participants: weight = sum of both directions' pair weights,
+-- The table tw_ties: undirected ties per window from tw_participants, with integer ids of the ends (a_id, b_id;
+-- tw_nodes.pid) and their teams (team_a_of, team_b_of). weight = sum of both directions' pair weights,
 -- reciprocated = acts in both directions. Only human events (not by a bot, not via an AI tool) make ties.
 -- A text act gives actor -> each target units / others; a synchronous event (meeting, call, in person)
 -- gives every pair of participants units / others, half in each direction. The weight is also split by the
 -- event's channel (medium: chat, email, meeting, code_review, in_person) for the channel mix.
+CREATE OR REPLACE TEMP TABLE tw_ties AS
 WITH p AS (
     SELECT
-        event_key, person, is_actor, sync, medium, units, others,
+        event_key, pid, is_actor, sync, medium, units, others,
         CASE WHEN $period = 'week' THEN week ELSE month END AS window_start
     FROM tw_participants
     WHERE NOT tool
@@ -13,25 +15,44 @@ WITH p AS (
 directed AS (
     SELECT
         s.window_start,
-        s.person AS src,
-        d.person AS dst,
+        s.pid AS src,
+        d.pid AS dst,
         s.medium,
         CASE WHEN s.sync THEN s.units / s.others / 2 ELSE s.units / s.others END AS w
     FROM p AS s
-    JOIN p AS d ON d.event_key = s.event_key AND d.person <> s.person
+    JOIN p AS d ON d.event_key = s.event_key AND d.pid <> s.pid
     WHERE s.sync OR s.is_actor
+),
+pairs AS (  -- on integer ids (numbered in pseudonym order, so least/greatest and the order match the names')
+    SELECT
+        window_start,
+        least(src, dst) AS a_id,
+        greatest(src, dst) AS b_id,
+        sum(w)::DOUBLE AS weight,
+        bool_or(src < dst) AND bool_or(src > dst) AS reciprocated,
+        coalesce(sum(w) FILTER (WHERE medium = 'chat'), 0.0)::DOUBLE AS chat_weight,
+        coalesce(sum(w) FILTER (WHERE medium = 'email'), 0.0)::DOUBLE AS email_weight,
+        coalesce(sum(w) FILTER (WHERE medium = 'meeting'), 0.0)::DOUBLE AS meeting_weight,
+        coalesce(sum(w) FILTER (WHERE medium = 'code_review'), 0.0)::DOUBLE AS code_review_weight,
+        coalesce(sum(w) FILTER (WHERE medium = 'in_person'), 0.0)::DOUBLE AS in_person_weight
+    FROM directed
+    GROUP BY ALL
 )
 SELECT
-    window_start,
-    least(src, dst) AS a,
-    greatest(src, dst) AS b,
-    sum(w)::DOUBLE AS weight,
-    bool_or(src < dst) AND bool_or(src > dst) AS reciprocated,
-    coalesce(sum(w) FILTER (WHERE medium = 'chat'), 0.0)::DOUBLE AS chat_weight,
-    coalesce(sum(w) FILTER (WHERE medium = 'email'), 0.0)::DOUBLE AS email_weight,
-    coalesce(sum(w) FILTER (WHERE medium = 'meeting'), 0.0)::DOUBLE AS meeting_weight,
-    coalesce(sum(w) FILTER (WHERE medium = 'code_review'), 0.0)::DOUBLE AS code_review_weight,
-    coalesce(sum(w) FILTER (WHERE medium = 'in_person'), 0.0)::DOUBLE AS in_person_weight
-FROM directed
-GROUP BY ALL
-ORDER BY window_start, a, b
+    t.window_start,
+    t.a_id,
+    t.b_id,
+    pa.pseudonym AS a,
+    pb.pseudonym AS b,
+    t.weight,
+    t.reciprocated,
+    t.chat_weight,
+    t.email_weight,
+    t.meeting_weight,
+    t.code_review_weight,
+    t.in_person_weight,
+    pa.team_id AS team_a_of,
+    pb.team_id AS team_b_of
+FROM pairs AS t
+JOIN tw_nodes AS pa ON pa.pid = t.a_id
+JOIN tw_nodes AS pb ON pb.pid = t.b_id
