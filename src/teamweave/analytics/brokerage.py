@@ -7,11 +7,17 @@ effective size (high = broker). Directed graphs are taken as undirected, ties in
 
 from __future__ import annotations
 
-import math
+from collections.abc import Iterator
 
 import igraph as ig
+import numpy as np
+import numpy.typing as npt
 
 from teamweave.analytics.graph import edge_weights, names
+
+Ints = npt.NDArray[np.int64]
+Floats = npt.NDArray[np.float64]
+_BATCH = 1 << 23  # wedges looked up at once in the triangle listing: bounds its memory (a few 8M-long arrays)
 
 
 def _undirected(graph: ig.Graph) -> ig.Graph:
@@ -75,24 +81,78 @@ def effective_size(graph: ig.Graph, *, weight: str | None = None) -> dict[str, f
     {'a': 1.0, 'b': 1.0, 'c': 1.0, 'd': 1.0, 'e': 1.0}
     """
     g = _undirected(graph)
-    weights = edge_weights(g, weight) or [1.0] * g.ecount()
-    tie: list[dict[int, float]] = [{} for _ in range(g.vcount())]
-    for edge, w in zip(g.es, weights, strict=True):
-        a, b = edge.tuple
-        if a != b:
-            tie[a][b] = tie[a].get(b, 0.0) + w
-            tie[b][a] = tie[b].get(a, 0.0) + w
-    return {name: _effective_size_of(i, tie) for i, name in enumerate(names(g))}
+    n = g.vcount()
+    ends = np.array(g.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    weights = np.array(edge_weights(g, weight) or [1.0] * g.ecount(), dtype=np.float64)
+    low, high, tie = _simple_ties(ends, weights)
+    both = np.r_[low, high]
+    contacts = np.bincount(both, minlength=n).astype(np.float64)
+    total = np.bincount(both, weights=np.r_[tie, tie], minlength=n).astype(np.float64, copy=False)
+    strongest = np.full(n, -np.inf)
+    np.maximum.at(strongest, both, np.r_[tie, tie])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        redundancy = _redundancy(low, high, tie, total, strongest)
+    size = np.where((contacts > 0) & (total > 0), contacts - redundancy, np.nan)
+    return {name: float(s) for name, s in zip(names(g), size, strict=True)}
 
 
-def _effective_size_of(i: int, tie: list[dict[int, float]]) -> float:
-    contacts = tie[i]
-    total = sum(contacts.values())
-    if not contacts or total <= 0:
-        return math.nan
-    size = 0.0
-    for j in contacts:
-        strongest = max(tie[j].values())
-        redundancy = sum(contacts[q] / total * tie[j][q] / strongest for q in contacts if q != j and q in tie[j])
-        size += 1 - redundancy
-    return size
+def _simple_ties(ends: Ints, weights: Floats) -> tuple[Ints, Ints, Floats]:
+    """Each pair of distinct people once as (low, high), repeated edges' weights summed, self-ties dropped."""
+    kept = ends[:, 0] != ends[:, 1]
+    low = np.minimum(ends[kept, 0], ends[kept, 1])
+    high = np.maximum(ends[kept, 0], ends[kept, 1])
+    order = np.lexsort((high, low))
+    low, high, summed = low[order], high[order], weights[kept][order]
+    first = np.flatnonzero(np.r_[True, (low[1:] != low[:-1]) | (high[1:] != high[:-1])]) if len(low) else order
+    return low[first], high[first], np.add.reduceat(summed, first) if len(first) else summed
+
+
+def _redundancy(low: Ints, high: Ints, tie: Floats, total: Floats, strongest: Floats) -> Floats:
+    """Each person's summed redundancy ``sum over j, q of p_iq m_jq``: non-zero only where i, j, q is a triangle.
+
+    Each triangle (a, b, c) adds one term for each of its six orderings (i, j, q), so the work is a triangle
+    listing (numpy, vectorised) rather than the ``sum of degree^2`` dict loops of the definition.
+    """
+    n = len(total)
+    redundancy = np.zeros(n)
+    for a, b, c, ab, ac, bc in _triangles(low, high, n):
+        w_ab, w_ac, w_bc = tie[ab], tie[ac], tie[bc]
+        terms = (
+            (a, w_ab / total[a] * w_bc / strongest[c] + w_ac / total[a] * w_bc / strongest[b]),
+            (b, w_ab / total[b] * w_ac / strongest[c] + w_bc / total[b] * w_ac / strongest[a]),
+            (c, w_ac / total[c] * w_ab / strongest[b] + w_bc / total[c] * w_ab / strongest[a]),
+        )
+        for person, term in terms:
+            redundancy += np.bincount(person, weights=term, minlength=n)
+    return redundancy
+
+
+def _triangles(low: Ints, high: Ints, n: int) -> Iterator[tuple[Ints, Ints, Ints, Ints, Ints, Ints]]:
+    """Every triangle once, in batches: its corners (a, b, c) and the indices of its ties a-b, a-c and b-c.
+
+    Degree ordering: each tie points from the lower- to the higher-ranked person (by degree), so a triangle is
+    found once, from its lowest corner, as two ties out of it whose far ends are tied; no person has more than
+    ``sqrt(2 m)`` ties out, which bounds the pairs tried.
+    """
+    by_rank = np.lexsort((np.arange(n), np.bincount(np.r_[low, high], minlength=n)))
+    rank = np.empty(n, dtype=np.int64)
+    rank[by_rank] = np.arange(n)
+    src, dst = np.minimum(rank[low], rank[high]), np.maximum(rank[low], rank[high])
+    order = np.lexsort((dst, src))
+    src, dst = src[order], dst[order]
+    keys = src * n + dst  # sorted: a tie's position by binary search
+    later = np.searchsorted(src, src, side="right") - 1 - np.arange(len(src))  # later ties out of the same person
+    done = np.cumsum(later)
+    start = 0
+    while start < len(src):
+        stop = max(int(np.searchsorted(done, done[start] - later[start] + _BATCH, side="right")), start + 1)
+        counts = later[start:stop]
+        first = np.repeat(np.arange(start, stop), counts)
+        second = first + 1 + np.arange(len(first)) - np.repeat(np.cumsum(counts) - counts, counts)
+        wanted = dst[first] * n + dst[second]
+        at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+        hit = keys[at] == wanted
+        first, second, at = first[hit], second[hit], at[hit]
+        corners = by_rank[src[first]], by_rank[dst[first]], by_rank[dst[second]]
+        yield *corners, order[first], order[second], order[at]
+        start = stop
