@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy.orm import Session
-from tests.web.seeding import SeededOrg, cheap_password_hashes, seed_org
-
-from teamweave.accounts.models import User
-from teamweave.accounts.service import create_user
+from tests.web.seeding import SeededOrg, cheap_password_hashes, login_of, seed_org
 
 __all__ = ["cheap_password_hashes"]
 
@@ -30,18 +27,5 @@ def seeded(session: Session) -> SeededOrg:
     return org
 
 
-def user(session: Session, seeded: SeededOrg, name: str) -> User:
-    """The login of a seeded person; a member login is created for a person who has none."""
-    if name not in seeded.users:
-        made = create_user(
-            session,
-            org=seeded.org,
-            username=name,
-            password="pw-123456789",
-            role="member",
-            person_id=seeded.people[name],
-        )
-        seeded.users[name] = made.id
-    found = session.get(User, seeded.users[name])
-    assert found is not None
-    return found
+user = login_of
+"""The login of a seeded person (a member login is created for one who has none)."""

@@ -9,10 +9,8 @@ from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session
-from tests.web.seeding import SeededOrg, cheap_password_hashes, seed_org
+from tests.web.seeding import SeededOrg, cheap_password_hashes, login_of, seed_org_with_dan
 
-from teamweave.accounts.models import User
-from teamweave.accounts.service import create_user
 from teamweave.config import Settings
 from teamweave.privacy.pseudonym import Pseudonymiser
 from teamweave.recognition import service
@@ -33,13 +31,7 @@ def _cheap_hashes(cheap_password_hashes: None) -> None:
 @pytest.fixture
 def seeded(session: Session) -> SeededOrg:
     """The seeded org, plus a login for Dan (manager of Data)."""
-    org = seed_org(session, org="default")
-    dan = create_user(
-        session, org="default", username="dan", password="pw-dan-123456", role="manager", person_id=org.people["dan"]
-    )
-    org.users["dan"] = dan.id
-    session.commit()
-    return org
+    return seed_org_with_dan(session)
 
 
 @pytest.fixture
@@ -52,21 +44,8 @@ def pseudonymiser() -> Pseudonymiser:
     return Pseudonymiser(b"recognition-test-key-32-bytes!!!")
 
 
-def user(session: Session, seeded: SeededOrg, name: str) -> User:
-    """The login of a seeded person; a member login is created for a person who has none."""
-    if name not in seeded.users:
-        made = create_user(
-            session,
-            org=seeded.org,
-            username=name,
-            password="pw-123456789",
-            role="member",
-            person_id=seeded.people[name],
-        )
-        seeded.users[name] = made.id
-    found = session.get(User, seeded.users[name])
-    assert found is not None
-    return found
+user = login_of
+"""The login of a seeded person (a member login is created for one who has none)."""
 
 
 def give(

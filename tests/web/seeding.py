@@ -19,6 +19,7 @@ from argon2 import PasswordHasher
 from sqlalchemy.orm import Session
 
 from teamweave.accounts import service as accounts_service
+from teamweave.accounts.models import User
 from teamweave.accounts.service import create_user
 from teamweave.imports.models import Identity, ImportRun
 from teamweave.network.models import PersonMetric, TeamMetric, TeamTie
@@ -218,3 +219,31 @@ def seed_more_teams(session: Session, *, org: str = "default", count: int = 14) 
         )
     session.flush()
     return ids
+
+
+def login_of(session: Session, seeded: SeededOrg, name: str) -> User:
+    """The login of a seeded person; a member login is created for a person who has none."""
+    if name not in seeded.users:
+        made = create_user(
+            session,
+            org=seeded.org,
+            username=name,
+            password="pw-123456789",
+            role="member",
+            person_id=seeded.people[name],
+        )
+        seeded.users[name] = made.id
+    found = session.get(User, seeded.users[name])
+    assert found is not None
+    return found
+
+
+def seed_org_with_dan(session: Session, *, org: str = "default") -> SeededOrg:
+    """The seeded org, plus a login for Dan (manager of Data); committed."""
+    seeded = seed_org(session, org=org)
+    dan = create_user(
+        session, org=org, username="dan", password="pw-dan-123456", role="manager", person_id=seeded.people["dan"]
+    )
+    seeded.users["dan"] = dan.id
+    session.commit()
+    return seeded
