@@ -45,6 +45,13 @@ class PersonMetric(Base):
     )
     focus_hours: Mapped[float | None] = mapped_column(Float, doc="mean longest uninterrupted stretch a working day")
     focus_blocks: Mapped[float | None] = mapped_column(Float, doc="mean uninterrupted 2-hour blocks a working day")
+    cross_site_share: Mapped[float | None] = mapped_column(Float, doc="share of tie weight to people of other sites")
+    meeting_hours: Mapped[float | None] = mapped_column(Float, doc="hours in meetings with other people")
+    messages_sent: Mapped[int | None] = mapped_column(Integer, doc="messages they sent to people (chat, email, ...)")
+    betweenness: Mapped[float | None] = mapped_column(Float, doc="share of shortest paths between others via them")
+    burt_constraint: Mapped[float | None] = mapped_column(Float, doc="Burt's constraint on strong ties (low: broker)")
+    effective_size: Mapped[float | None] = mapped_column(Float, doc="Burt's non-redundant strong contacts")
+    clustering: Mapped[float | None] = mapped_column(Float, doc="share of their strong contacts' pairs who are tied")
 
 
 class TeamMetric(Base):
@@ -117,6 +124,28 @@ class NewHireIntegration(Base):
     ties_30: Mapped[int | None] = mapped_column(Integer)
     ties_60: Mapped[int | None] = mapped_column(Integer)
     ties_90: Mapped[int | None] = mapped_column(Integer)
+
+
+class NetworkStructure(Base):
+    """The whole network of one window: its communities against the formal teams, and how its
+    structural person metrics were computed. An aggregate over every analysed person (shown when >= k)."""
+
+    __tablename__ = "network_structure"
+    __table_args__ = (UniqueConstraint("org", "period", "window_start"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    org: Mapped[str] = mapped_column(String(64))
+    period: Mapped[str] = mapped_column(String(8))
+    window_start: Mapped[date] = mapped_column(Date)
+    people: Mapped[int] = mapped_column(Integer, doc="people with at least one tie")
+    ties: Mapped[int] = mapped_column(Integer)
+    strong_ties: Mapped[int] = mapped_column(Integer)
+    communities: Mapped[int] = mapped_column(Integer, doc="Leiden communities of at least two people")
+    modularity: Mapped[float | None] = mapped_column(Float)
+    team_nmi: Mapped[float | None] = mapped_column(Float, doc="NMI of the communities against the formal teams")
+    betweenness_pivots: Mapped[int] = mapped_column(Integer, doc="0: exact betweenness; else the sampled sources")
+    betweenness_error: Mapped[float] = mapped_column(Float, doc="95% bound of the sampled betweenness (0: exact)")
+    seconds: Mapped[float] = mapped_column(Float, doc="time the structural metrics took")
 
 
 class AnalysisRun(Base):

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 22:36:24.418662
+Create Date: 2026-11-23 23:56:21.732838
 """
 
 from __future__ import annotations
@@ -66,6 +66,24 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_import_runs_org"), ["org"], unique=False)
 
     op.create_table(
+        "network_structure",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("org", sa.String(length=64), nullable=False),
+        sa.Column("period", sa.String(length=8), nullable=False),
+        sa.Column("window_start", sa.Date(), nullable=False),
+        sa.Column("people", sa.Integer(), nullable=False),
+        sa.Column("ties", sa.Integer(), nullable=False),
+        sa.Column("strong_ties", sa.Integer(), nullable=False),
+        sa.Column("communities", sa.Integer(), nullable=False),
+        sa.Column("modularity", sa.Float(), nullable=True),
+        sa.Column("team_nmi", sa.Float(), nullable=True),
+        sa.Column("betweenness_pivots", sa.Integer(), nullable=False),
+        sa.Column("betweenness_error", sa.Float(), nullable=False),
+        sa.Column("seconds", sa.Float(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_network_structure")),
+        sa.UniqueConstraint("org", "period", "window_start", name=op.f("uq_network_structure_org_period_window_start")),
+    )
+    op.create_table(
         "person_metrics",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("org", sa.String(length=64), nullable=False),
@@ -94,6 +112,13 @@ def upgrade() -> None:
         sa.Column("sole_link_teams", sa.String(length=2000), nullable=True),
         sa.Column("focus_hours", sa.Float(), nullable=True),
         sa.Column("focus_blocks", sa.Float(), nullable=True),
+        sa.Column("cross_site_share", sa.Float(), nullable=True),
+        sa.Column("meeting_hours", sa.Float(), nullable=True),
+        sa.Column("messages_sent", sa.Integer(), nullable=True),
+        sa.Column("betweenness", sa.Float(), nullable=True),
+        sa.Column("burt_constraint", sa.Float(), nullable=True),
+        sa.Column("effective_size", sa.Float(), nullable=True),
+        sa.Column("clustering", sa.Float(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_person_metrics")),
         sa.UniqueConstraint(
             "org",
@@ -780,6 +805,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_person_metrics_pseudonym"))
 
     op.drop_table("person_metrics")
+    op.drop_table("network_structure")
     with op.batch_alter_table("import_runs", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_import_runs_org"))
 
