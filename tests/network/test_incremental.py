@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from teamweave.imports.models import Identity
 from teamweave.ingest.records import Interaction
 from teamweave.network.analysis import analyze
-from teamweave.network.models import NewHireIntegration, PersonMetric, TeamMetric, TeamTie
+from teamweave.network.models import NetworkStructure, NewHireIntegration, PersonMetric, TeamMetric, TeamTie
 from teamweave.people.models import Person, Team
 from teamweave.privacy.pseudonym import Pseudonymiser
 from teamweave.store.events import EventStore
@@ -32,7 +32,7 @@ FIRST = datetime(2024, 1, 29, tzinfo=UTC)  # a Monday: history runs 14 weeks fro
 NEW_WEEK = FIRST + timedelta(weeks=14)
 ALIAS = P.identity("slack", "U-P0")
 BOT = P.identity("slack", "B-BOT")
-MODELS: tuple[Any, ...] = (PersonMetric, TeamMetric, TeamTie)
+MODELS: tuple[Any, ...] = (PersonMetric, TeamMetric, TeamTie, NetworkStructure)
 
 
 def _person(i: int) -> str:

@@ -22,6 +22,7 @@ from teamweave.analytics.incremental import INTEGRATION_REACH, MARGIN, keep_wind
 from teamweave.analytics.integration import integration_curve
 from teamweave.analytics.pipeline import connect, period_tables
 from teamweave.analytics.queries import load_table
+from teamweave.analytics.structure import STRUCTURE_PERIODS, structure_loaded
 from teamweave.analytics.ties import load_participants, people_table
 from teamweave.analytics.windows import PERIODS, check_period
 from teamweave.imports import service as imports_service
@@ -137,6 +138,13 @@ class _Inputs:
         )
 
 
+def _with_structure(persons: pa.Table, placed: pa.Table) -> pa.Table:
+    """The person rows with each person's structural metrics of the same window (None where there are none)."""
+    day = placed.column("window_start").cast(persons.schema.field("window_start").type)
+    placed = placed.set_column(0, "window_start", day)
+    return persons.join(placed, keys=["window_start", "person"], join_type="left outer")
+
+
 def _analyze_period(
     session: Session,
     con: duckdb.DuckDBPyConnection,
@@ -160,6 +168,11 @@ def _analyze_period(
         persons, teams, between = (keep_windows(t, keep) for t in (persons, teams, between))
     between, hidden = _visible_team_ties(between, teams, k=k)
     progress.advance()
+    if period in STRUCTURE_PERIODS:
+        windows = keep if keep is not None else persons.column("window_start").unique().to_pylist()
+        placed, structure = structure_loaded(con, period=period, people=inputs.people, windows=windows)
+        persons = _with_structure(persons, placed)
+        writer.replace_network_structure(session, org=org, period=period, rows=structure, windows=keep)
     writer.replace_person_metrics(session, org=org, period=period, rows=persons, windows=keep)
     writer.replace_team_metrics(session, org=org, period=period, rows=teams, windows=keep)
     writer.replace_team_ties(session, org=org, period=period, rows=between, windows=keep)

@@ -145,7 +145,6 @@ class NetworkStructure(Base):
     team_nmi: Mapped[float | None] = mapped_column(Float, doc="NMI of the communities against the formal teams")
     betweenness_pivots: Mapped[int] = mapped_column(Integer, doc="0: exact betweenness; else the sampled sources")
     betweenness_error: Mapped[float] = mapped_column(Float, doc="95% bound of the sampled betweenness (0: exact)")
-    seconds: Mapped[float] = mapped_column(Float, doc="time the structural metrics took")
 
 
 class AnalysisRun(Base):

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from teamweave.network.models import NewHireIntegration, PersonMetric, TeamMetric, TeamTie
+from teamweave.network.models import NetworkStructure, NewHireIntegration, PersonMetric, TeamMetric, TeamTie
 
 
 def person_series(session: Session, *, org: str, pseudonym: str, period: str) -> list[PersonMetric]:
@@ -91,5 +91,15 @@ def team_metrics_of_period(session: Session, *, org: str, period: str) -> list[T
         select(TeamMetric)
         .where(TeamMetric.org == org, TeamMetric.period == period)
         .order_by(TeamMetric.window_start, TeamMetric.team_id)
+    )
+    return list(session.execute(stmt).scalars())
+
+
+def structure_series(session: Session, *, org: str, period: str) -> list[NetworkStructure]:
+    """The org's network structure rows of ``period``, oldest first."""
+    stmt = (
+        select(NetworkStructure)
+        .where(NetworkStructure.org == org, NetworkStructure.period == period)
+        .order_by(NetworkStructure.window_start)
     )
     return list(session.execute(stmt).scalars())

@@ -11,7 +11,7 @@ import pyarrow as pa
 from sqlalchemy import delete, insert
 from sqlalchemy.orm import Session
 
-from teamweave.network.models import NewHireIntegration, PersonMetric, TeamMetric, TeamTie
+from teamweave.network.models import NetworkStructure, NewHireIntegration, PersonMetric, TeamMetric, TeamTie
 
 BATCH_ROWS = 5000
 
@@ -64,6 +64,14 @@ def replace_team_ties(
 ) -> int:
     """Delete the org's team ties of ``period`` (of ``windows`` only, when given) and insert ``rows``."""
     return _replace(session, TeamTie, rows, org=org, period=period, windows=windows)
+
+
+def replace_network_structure(
+    session: Session, *, org: str, period: str, rows: pa.Table, windows: Sequence[date] | None = None
+) -> int:
+    """Delete the org's network structure rows of ``period`` (of ``windows`` only, when given) and insert ``rows``
+    (columns of NetworkStructure)."""
+    return _replace(session, NetworkStructure, rows, org=org, period=period, windows=windows)
 
 
 def replace_integration(

@@ -12,8 +12,10 @@ from sqlalchemy.orm import Session
 from teamweave.accounts.models import User
 from teamweave.audit import service as audit
 from teamweave.network import service as network
+from teamweave.network import structure as network_structure
 from teamweave.network import trends as network_trends
 from teamweave.network.service import OrgMap
+from teamweave.network.structure import OrgStructure
 from teamweave.network.trends import MetricTrend
 from teamweave.web.charts import CHANNEL_LABELS, Series, change_marks, line_chart, org_map_svg, share_bars
 from teamweave.web.deps import DbSession, OrgViewer, get_settings
@@ -49,6 +51,7 @@ def org_page(
     settings = get_settings(request)
     trends = network_trends.org_trends(session, org=settings.org, period=period, k=settings.min_group_size)
     changes = [t.evidence(c, subject="the organisation's") for t, c in network_trends.recent_changes(trends)]
+    structure = network_structure.org_structure(session, org=settings.org, k=settings.min_group_size)
     return render(
         request,
         "org.html",
@@ -58,6 +61,21 @@ def org_page(
         ranked=ranked,
         changes=changes,
         charts=_org_charts(trends),
+        structure=structure,
+        structure_chart=_structure_chart(structure),
+    )
+
+
+def _structure_chart(structure: OrgStructure) -> Any:
+    """Agreement of the communities with the teams (NMI) and modularity, per month."""
+    if len(structure.series) < 2:
+        return None
+    return line_chart(
+        [
+            Series("match with the formal teams (NMI)", [(p.window_start, p.team_nmi) for p in structure.series]),
+            Series("modularity", [(p.window_start, p.modularity) for p in structure.series]),
+        ],
+        title="Communities against the formal teams, per month",
     )
 
 
@@ -108,10 +126,31 @@ def org_api(
         "nodes": [asdict(n) for n in result.nodes],
         "edges": [asdict(e) for e in result.edges],
         "hidden_teams": result.hidden_teams,
+        "structure": _structure_dict(session, request),
         "trends": [
             {"metric": t.metric, "points": [{"window_start": w.isoformat(), "value": v} for w, v in t.points]}
             for t in network_trends.org_trends(
                 session, org=get_settings(request).org, period=period, k=get_settings(request).min_group_size
             )
+        ],
+    }
+
+
+def _structure_dict(session: Session, request: Request) -> dict[str, Any]:
+    settings = get_settings(request)
+    found = network_structure.org_structure(session, org=settings.org, k=settings.min_group_size)
+    return {
+        "period": found.period,
+        "people": found.people,
+        "betweenness_pivots": found.betweenness_pivots,
+        "betweenness_error": found.betweenness_error,
+        "windows": [
+            {
+                "window_start": p.window_start.isoformat(),
+                "communities": p.communities,
+                "team_nmi": p.team_nmi,
+                "modularity": p.modularity,
+            }
+            for p in found.series
         ],
     }

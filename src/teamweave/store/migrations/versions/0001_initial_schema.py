@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 23:56:21.732838
+Create Date: 2026-11-23 23:59:43.573277
 """
 
 from __future__ import annotations
@@ -79,7 +79,6 @@ def upgrade() -> None:
         sa.Column("team_nmi", sa.Float(), nullable=True),
         sa.Column("betweenness_pivots", sa.Integer(), nullable=False),
         sa.Column("betweenness_error", sa.Float(), nullable=False),
-        sa.Column("seconds", sa.Float(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_network_structure")),
         sa.UniqueConstraint("org", "period", "window_start", name=op.f("uq_network_structure_org_period_window_start")),
     )
