@@ -207,6 +207,8 @@ def _teamweave(data: Path, extra: list[str], *, save_year: bool) -> dict[str, fl
                     FROM tw_ties GROUP BY a, b) TO '{year}'"""
         )
         out["year_ties"] = pq.read_metadata(year).num_rows
+        months = data / "month_ties.parquet"  # for step "month structure"
+        con.execute(f"COPY (SELECT window_start, a, b, weight, reciprocated FROM tw_ties) TO '{months}'")
         excluded += time.perf_counter() - clock
     out["s_excluded"] = excluded
     return out
@@ -316,11 +318,37 @@ def step_graph(data: Path) -> dict[str, float]:
     return out
 
 
+def step_month_structure(data: Path) -> dict[str, float]:
+    """``structure.structure_loaded`` over the month ties the teamweave step saved: what ``analyze`` adds to a
+    full run for the network structure of every month."""
+    import pyarrow.parquet as pq
+
+    from teamweave.analytics.pipeline import connect
+    from teamweave.analytics.structure import structure_loaded
+
+    clock = time.perf_counter()
+    con = connect(spill_directory=data / "duckdb-spill")
+    con.execute(f"CREATE TABLE tw_ties AS SELECT * FROM read_parquet('{data / 'month_ties.parquet'}')")
+    months = [row[0] for row in con.execute("SELECT DISTINCT window_start FROM tw_ties ORDER BY 1").fetchall()]
+    people = pq.read_table(data / "people.parquet", columns=["pseudonym", "team_id"])
+    excluded = time.perf_counter() - clock
+    persons, windows = structure_loaded(con, period="month", people=people, windows=months)
+    nmi = windows.column("team_nmi").to_pylist() if windows.num_rows else []
+    return {
+        "s_excluded": excluded,
+        "months": len(months),
+        "person_rows": persons.num_rows,
+        "max_month_ties": max(windows.column("ties").to_pylist(), default=0),
+        "team_nmi_min": round(min((v for v in nmi if v is not None), default=0.0), 3),
+    }
+
+
 STEPS: dict[str, Callable[[Path], dict[str, float]]] = {
     "duckdb": step_duckdb,
     "pandas": step_pandas,
     "teamweave": step_teamweave,
     "graph": step_graph,
+    "month_structure": step_month_structure,
     "new_week": step_new_week,
 }
 
@@ -487,6 +515,7 @@ def main() -> None:
         plan.append(("pandas", "pandas", args.timeout))
     if "graph" not in args.skip:
         plan.append(("graph", "graph", args.timeout))
+        plan.append(("month structure (analyze)", "month_structure", args.timeout))
     if "new_week" not in args.skip:
         plan.append(("new week (incremental)", "new_week", args.timeout))
     for label, step, timeout in plan:

@@ -10,22 +10,23 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from tests.network.test_incremental import FIRST, ORG, _events, _seed
 
-from teamweave.network.analysis import analyze
+from teamweave.network.analysis import AnalysisSummary, analyze
 from teamweave.network.models import NetworkStructure, PersonMetric
 from teamweave.network.structure import org_structure
 from teamweave.store.events import EventStore
 
 
-def _analysed(session: Session, tmp_path: Path) -> None:
+def _analysed(session: Session, tmp_path: Path) -> AnalysisSummary:
     _seed(session)
     store = EventStore(tmp_path / "events")
     store.append(ORG, _events(FIRST, 14, seed=1))
-    analyze(session, org=ORG, events=store, k=2)
+    return analyze(session, org=ORG, events=store, k=2)
 
 
 def test_month_windows_get_structure_and_weeks_do_not(session: Session, tmp_path: Path) -> None:
-    _analysed(session, tmp_path)
+    summary = _analysed(session, tmp_path)
     rows = session.execute(select(NetworkStructure).order_by(NetworkStructure.window_start)).scalars().all()
+    assert (summary.communities, summary.team_nmi) == (rows[-1].communities, rows[-1].team_nmi)
     assert {r.period for r in rows} == {"month"}
     persons = session.execute(select(PersonMetric)).scalars().all()
     months = {p.window_start for p in persons if p.period == "month" and p.ties > 0}

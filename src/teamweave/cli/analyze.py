@@ -34,6 +34,9 @@ def _summary_table(summary: AnalysisSummary) -> Table:
     table.add_row("ties (distinct pairs)", f"{summary.ties:,}")
     if summary.team_ties_hidden:
         table.add_row("team ties not stored (team under k)", f"{summary.team_ties_hidden:,}")
+    if summary.communities is not None:
+        match = f", match with the teams: NMI {summary.team_nmi:.2f}" if summary.team_nmi is not None else ""
+        table.add_row("communities (latest month)", f"{summary.communities:,}{match}")
     table.add_row("runtime", f"{summary.runtime_s:.2f} s")
     return table
 

@@ -11,6 +11,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -50,6 +51,10 @@ class AnalysisSummary:
     ties: int
     team_ties_hidden: int
     runtime_s: float
+    communities: int | None = None
+    """Communities found in the latest analysed month (None: no month analysed)."""
+    team_nmi: float | None = None
+    """Their agreement with the formal teams (normalised mutual information, 0..1)."""
 
 
 @dataclass
@@ -58,6 +63,7 @@ class _PeriodResult:
     people: set[str]
     pairs: int  # distinct pairs with a tie in some window (the same pairs whatever the period)
     hidden: int
+    structure: dict[str, object] | None = None  # the latest window's network structure row, if computed
 
 
 def _store_integration(
@@ -168,17 +174,19 @@ def _analyze_period(
         persons, teams, between = (keep_windows(t, keep) for t in (persons, teams, between))
     between, hidden = _visible_team_ties(between, teams, k=k)
     progress.advance()
+    latest = None
     if period in STRUCTURE_PERIODS:
         windows = keep if keep is not None else persons.column("window_start").unique().to_pylist()
         placed, structure = structure_loaded(con, period=period, people=inputs.people, windows=windows)
         persons = _with_structure(persons, placed)
         writer.replace_network_structure(session, org=org, period=period, rows=structure, windows=keep)
+        latest = structure.slice(structure.num_rows - 1).to_pylist()[0] if structure.num_rows else None
     writer.replace_person_metrics(session, org=org, period=period, rows=persons, windows=keep)
     writer.replace_team_metrics(session, org=org, period=period, rows=teams, windows=keep)
     writer.replace_team_ties(session, org=org, period=period, rows=between, windows=keep)
     progress.advance()
     windows = tables.windows if keep is None else len(set(teams.column("window_start").to_pylist()))
-    return _PeriodResult(windows, set(persons.column("person").to_pylist()), tables.pairs, hidden)
+    return _PeriodResult(windows, set(persons.column("person").to_pylist()), tables.pairs, hidden, latest)
 
 
 def _new_days(con: duckdb.DuckDBPyConnection, since: date) -> tuple[date, date] | None:
@@ -349,4 +357,12 @@ def analyze(
         ties=distinct_ties,
         team_ties_hidden=sum(r.hidden for r in results),
         runtime_s=time.perf_counter() - clock,
+        communities=_latest(results, "communities"),
+        team_nmi=_latest(results, "team_nmi"),
     )
+
+
+def _latest(results: Sequence[_PeriodResult], field: str) -> Any:
+    """A field of the latest network structure row any period computed (None without one)."""
+    rows = [r.structure for r in results if r.structure is not None]
+    return rows[-1][field] if rows else None
