@@ -299,22 +299,38 @@ def _year_ties(data: Path) -> Path:
 
 
 def step_graph(data: Path) -> dict[str, float]:
-    """``structure.window_structure`` (what ``analyze`` computes per month) on the yearly tie graph."""
+    """``structure.structure_loaded`` (what ``analyze`` computes for each month) on the yearly tie graph, loaded
+    into DuckDB as one window the way ``tw_ties`` holds a month (loading not timed). A year's tie is strong
+    when it was strong in some month: ``reciprocated`` is set to that, and every such tie weighs >= 8."""
+    from datetime import date
+
     import pyarrow.parquet as pq
 
-    from teamweave.analytics.structure import window_structure
+    from teamweave.analytics.pipeline import connect
+    from teamweave.analytics.structure import structure_loaded
 
-    out: dict[str, float] = {}
     clock = time.perf_counter()
-    ties = pq.read_table(_year_ties(data))
+    year = _year_ties(data)
+    con = connect(spill_directory=data / "duckdb-spill")
+    con.execute(
+        f"""CREATE TEMP TABLE tw_tie_names AS SELECT (row_number() OVER (ORDER BY name))::INTEGER AS id, name
+        FROM (SELECT a AS name FROM read_parquet('{year}') UNION SELECT b FROM read_parquet('{year}'))"""
+    )
+    con.execute(
+        f"""CREATE TEMP TABLE tw_ties AS
+        SELECT DATE '2000-01-01' AS window_start, na.id AS a_id, nb.id AS b_id, y.weight, y.strong AS reciprocated
+        FROM read_parquet('{year}') AS y
+        JOIN tw_tie_names AS na ON na.name = y.a JOIN tw_tie_names AS nb ON nb.name = y.b"""
+    )
     people = pq.read_table(data / "people.parquet", columns=["pseudonym", "team_id"])
-    teams = dict(zip(people.column(0).to_pylist(), people.column(1).to_pylist(), strict=True))
-    out["s_excluded"] = time.perf_counter() - clock
-    found = window_structure(ties, teams=teams)
-    out.update({f"s_{name}": seconds for name, seconds in found.timings.items()})
-    out.update(nodes=found.people, edges=found.ties, strong_edges=found.strong_ties, communities=found.communities)
-    out.update(modularity=round(found.modularity or 0.0, 3), team_nmi=round(found.team_nmi or 0.0, 3))
-    out.update(pivots=found.betweenness_pivots, betweenness_error=round(found.betweenness_error, 4))
+    out: dict[str, float] = {"s_excluded": time.perf_counter() - clock}
+    found: dict[str, Any] = {}
+    _, windows = structure_loaded(con, period="month", people=people, windows=[date(2000, 1, 1)], timings=found.update)
+    row = windows.to_pylist()[0]
+    out.update({f"s_{name}": seconds for name, seconds in found.items()})
+    out.update(nodes=row["people"], edges=row["ties"], strong_edges=row["strong_ties"], communities=row["communities"])
+    out.update(modularity=round(row["modularity"] or 0.0, 3), team_nmi=round(row["team_nmi"] or 0.0, 3))
+    out.update(pivots=row["betweenness_pivots"], betweenness_error=round(row["betweenness_error"], 4))
     return out
 
 

@@ -13,8 +13,8 @@ from teamweave.analytics.centrality import betweenness_error
 from teamweave.analytics.communities import leiden, normalized_mutual_information
 from teamweave.analytics.graph import tie_graph
 from teamweave.analytics.pipeline import connect
-from teamweave.analytics.queries import load_table
-from teamweave.analytics.structure import structure_loaded, window_structure
+from teamweave.analytics.structure import LEIDEN_ITERATIONS, structure_loaded, window_structure
+from teamweave.analytics.tie_store import load_ties
 
 
 def _random_ties(people: int, pairs: int, seed: int) -> pa.Table:
@@ -80,7 +80,7 @@ def test_communities_modularity_and_team_match() -> None:
     found = window_structure(ties, teams=teams)
     people = found.persons.column("person").to_pylist()
     whole = _nx(ties, strong_only=False, nodes=people)
-    groups = leiden(tie_graph(ties), seed=1)
+    groups = leiden(tie_graph(ties), seed=1, iterations=LEIDEN_ITERATIONS)
     partition = [{p for p, g in groups.items() if g == label} for label in set(groups.values())]
     assert found.modularity == pytest.approx(nx.community.modularity(whole, partition, weight="weight"))
     assert found.communities == sum(1 for part in partition if len(part) >= 2)
@@ -133,9 +133,8 @@ def test_loaded_windows_use_the_strong_rule_of_the_period() -> None:
         (jan, "a", "c", 20.0, False),
         (feb, "a", "b", 1.0, True),
     ]
-    load_table(
+    load_ties(
         con,
-        "tw_ties",
         pa.table(
             {
                 "window_start": pa.array([r[0] for r in rows], pa.date32()),
@@ -158,3 +157,31 @@ def test_loaded_windows_use_the_strong_rule_of_the_period() -> None:
     january = {r["person"]: r for r in persons.to_pylist() if r["window_start"] == jan}
     assert january["a"]["burt_constraint"] == pytest.approx(1.0)  # one strong contact: b
     assert january["c"]["burt_constraint"] is None  # no strong tie
+
+
+def test_loaded_windows_equal_the_table_path() -> None:
+    """The pipeline's integer-id graphs give exactly what window_structure gives from the names."""
+    ties = _random_ties(60, 300, seed=11)
+    month = date(2024, 3, 1)
+    strong = ties.column("strong").to_pylist()
+    weights = [w if s else min(w, 7.0) for w, s in zip(ties.column("weight").to_pylist(), strong, strict=True)]
+    table = pa.table(
+        {
+            "window_start": pa.array([month] * ties.num_rows, pa.date32()),
+            "a": ties.column("a"),
+            "b": ties.column("b"),
+            "weight": [max(w, 8.0) if s else w for w, s in zip(weights, strong, strict=True)],
+            "reciprocated": strong,
+        }
+    )
+    con = connect()
+    load_ties(con, table)
+    teams = {f"p{i:03d}": i % 5 for i in range(50)}
+    people = pa.table({"pseudonym": list(teams), "team_id": pa.array(list(teams.values()), pa.int64())})
+    persons, windows = structure_loaded(con, period="month", people=people, windows=[month])
+    expected = window_structure(
+        table.select(["a", "b", "weight"]).append_column("strong", pa.array(strong)), teams=teams
+    )
+    assert persons.drop_columns(["window_start"]).to_pylist() == expected.persons.to_pylist()
+    row = windows.to_pylist()[0]
+    assert {k: row[k] for k in expected.summary()} == expected.summary()
