@@ -82,7 +82,7 @@ def test_good_rows_resolve_and_bad_rows_are_located_and_skipped(
         "aliases.csv, line 8, field 'identity': unknown identity '@nobody' in github (no import has seen it)",
         "aliases.csv, line 9, field 'email': unknown e-mail nobody@acme.test (not in the HR directory)",
         "aliases.csv, line 10, field 'source': unknown source 'myspace' (one of calendar, csv, email, git, github, "
-        "manual, recognition, slack, teams, or empty for any source)",
+        "manual, recognition, slack, teams, vivainsights, or empty for any source)",
         "aliases.csv, line 11, field 'identity': identity 'T1:U9' in slack is a bot; bots are never resolved to people",
         "aliases.csv, line 12, field 'identity': empty identity",
     ]

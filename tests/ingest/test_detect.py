@@ -10,6 +10,7 @@ from tests.ingest.test_generic_csv import EXAMPLE as CSV_EXAMPLE
 from tests.ingest.test_git_repo import build_repo
 from tests.ingest.test_github_json import write_fixture
 from tests.ingest.test_teams_graph import write_export
+from tests.ingest.test_vivainsights import sample as viva_sample
 
 from teamweave.errors import InputFormatError
 from teamweave.ingest.detect import detect_format, parse_format
@@ -76,6 +77,7 @@ def test_import_path_reads_each_detected_format(runtime: Runtime, tmp_path: Path
         (write_fixture(tmp_path / "gh"), "github"),
         (write_export(tmp_path / "teams"), "teams"),
         (tmp_path / "events.csv", "csv"),
+        (viva_sample("p2p_data"), "vivainsights"),
     )
     for path, source in inputs:
         with session_scope(runtime.sessions) as session:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -124,7 +124,7 @@ def test_window_defaults_to_the_last_year(importer: Importer, tmp_path: Path) ->
     path = tmp_path / "ana.ics"
     path.write_text(WEEKLY)
     assert importer(path).read == 0
-    recent = datetime.now(UTC).strftime("%Y%m%dT090000Z")
+    recent = (datetime.now(UTC) - timedelta(hours=1)).strftime("%Y%m%dT%H%M%SZ")  # in the past at any hour
     path.write_text(
         WEEKLY.replace("DTSTART:20240110T150000Z", f"DTSTART:{recent}").replace("DTEND:20240110T153000Z\n", "")
     )

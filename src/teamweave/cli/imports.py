@@ -33,7 +33,9 @@ def import_command(
         ..., help="A Slack export (.zip or unzipped folder), an .ics file or a folder of them."
     ),
     fmt: str | None = typer.Option(
-        None, "--format", help="slack, ics, git, github, teams, email or csv (default: detected from the path)."
+        None,
+        "--format",
+        help="slack, ics, git, github, teams, email, csv or vivainsights (default: detected from the path).",
     ),
     since: str | None = typer.Option(None, "--since", help="Only events on or after this day (YYYY-MM-DD)."),
     until: str | None = typer.Option(None, "--until", help="Only events up to and including this day (YYYY-MM-DD)."),

@@ -1,5 +1,6 @@
 """Which connector reads a path: a Slack export (zip or folder), iCalendar files (one .ics or a folder), a git
-repository, GitHub REST API JSON, Microsoft Teams (Graph) JSON, mail (mbox, Maildir, .eml), or an events CSV."""
+repository, GitHub REST API JSON, Microsoft Teams (Graph) JSON, mail (mbox, Maildir, .eml), a Viva Insights query
+CSV, or an events CSV."""
 
 from __future__ import annotations
 
@@ -8,10 +9,10 @@ from pathlib import Path
 from typing import Final, Literal
 
 from teamweave.errors import InputFormatError
-from teamweave.ingest import email_export, generic_csv, git_repo, github_json, teams_graph
+from teamweave.ingest import email_export, generic_csv, git_repo, github_json, teams_graph, vivainsights_csv
 
-Format = Literal["slack", "ics", "git", "github", "teams", "csv", "email"]
-FORMATS: Final[tuple[Format, ...]] = ("slack", "ics", "git", "github", "teams", "csv", "email")
+Format = Literal["slack", "ics", "git", "github", "teams", "csv", "email", "vivainsights"]
+FORMATS: Final[tuple[Format, ...]] = ("slack", "ics", "git", "github", "teams", "csv", "email", "vivainsights")
 ALIASES: Final[dict[str, Format]] = {
     "slack": "slack",
     "ics": "ics",
@@ -29,6 +30,9 @@ ALIASES: Final[dict[str, Format]] = {
     "mbox": "email",
     "maildir": "email",
     "eml": "email",
+    "vivainsights": "vivainsights",
+    "viva": "vivainsights",
+    "workplace-analytics": "vivainsights",
 }
 _SLACK_ROOT_FILES: Final = ("users.json", "channels.json")
 
@@ -84,6 +88,8 @@ def detect_format(path: Path) -> Format:
         return "teams"
     if generic_csv.sniff(path):
         return "csv"
+    if vivainsights_csv.sniff(path):
+        return "vivainsights"
     with open(path, "rb") as handle:
         head = handle.read(4096).upper()
     if path.suffix.lower() == ".ics" or b"BEGIN:VCALENDAR" in head:
@@ -94,7 +100,8 @@ def detect_format(path: Path) -> Format:
         "unknown format",
         file=path.name,
         hint="give a Slack export (.zip or folder), .ics calendar files, a git repository, GitHub API JSON, "
-        "Microsoft Teams (Graph) JSON, mbox/Maildir/.eml mail or an events CSV (docs/connectors.md)",
+        "Microsoft Teams (Graph) JSON, mbox/Maildir/.eml mail, a Viva Insights query CSV or an events CSV "
+        "(docs/connectors.md)",
     )
 
 

@@ -38,6 +38,7 @@ from teamweave.ingest.quarantine import QuarantineWriter
 from teamweave.ingest.records import Interaction
 from teamweave.ingest.slack_export import SlackExport
 from teamweave.ingest.teams_graph import TeamsMessages
+from teamweave.ingest.vivainsights import VivaInsightsQuery
 from teamweave.privacy.pseudonym import Pseudonymiser
 from teamweave.progress import NullProgress, ProgressReporter
 from teamweave.store.events import EventStore, records_to_table
@@ -54,6 +55,7 @@ SOURCE_OF_FORMAT: Final[dict[str, str]] = {
     "teams": "teams",
     "csv": "csv",
     "email": "email",
+    "vivainsights": "vivainsights",
 }
 OPENERS: Final[dict[str, Callable[[Path], Connector]]] = {
     "slack": SlackExport.open,
@@ -63,6 +65,7 @@ OPENERS: Final[dict[str, Callable[[Path], Connector]]] = {
     "teams": TeamsMessages.open,
     "csv": CsvEvents.open,
     "email": EmailArchive.open,
+    "vivainsights": VivaInsightsQuery.open,
 }
 
 __all__ = ["ImportSummary", "import_path", "run_connector"]

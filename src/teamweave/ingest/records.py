@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Final, NamedTuple
 
-SOURCES: Final = frozenset({"slack", "teams", "email", "calendar", "git", "github", "manual", "csv", "recognition"})
+SOURCES: Final = frozenset(
+    {"slack", "teams", "email", "calendar", "git", "github", "manual", "csv", "recognition", "vivainsights"}
+)
 KINDS: Final = frozenset(
     {
         "message",
