@@ -269,10 +269,35 @@ def step_new_week(data: Path) -> dict[str, float]:
     return out
 
 
+def _month_ties(data: Path) -> Path:
+    """The month ties (``window_start, a, b, weight, reciprocated``) the teamweave step saved; when that step
+    did not run, the same from plain DuckDB (actor -> target Newman weights; meetings count as acts both ways
+    but are not expanded to every pair of attendees)."""
+    path = data / "month_ties.parquet"
+    if path.exists():
+        return path
+    import duckdb
+
+    fallback = data / "month_ties_duckdb.parquet"
+    if not fallback.exists():
+        src = f"read_parquet('{_glob(data)}', hive_partitioning = false)"
+        duckdb.connect().execute(
+            f"""COPY (
+                WITH acts AS (
+                    SELECT date_trunc('month', ts)::DATE AS m, actor, unnest(targets) AS t, kind,
+                        ({UNITS}) / greatest(audience, 1) AS w
+                    FROM {src} WHERE NOT by_bot AND NOT via_ai)
+                SELECT m AS window_start, least(actor, t) AS a, greatest(actor, t) AS b, sum(w) AS weight,
+                    bool_or(actor < t OR kind IN ('meeting', 'call', 'in_person'))
+                    AND bool_or(actor > t OR kind IN ('meeting', 'call', 'in_person')) AS reciprocated
+                FROM acts WHERE t <> actor GROUP BY ALL) TO '{fallback}'"""
+        )
+    return fallback
+
+
 def _year_ties(data: Path) -> Path:
-    """The yearly ties (``a, b, weight, strong``) the teamweave step saved: the month ties summed per pair,
-    strong when strong in some month. When that step did not run, the same from plain DuckDB (actor -> target
-    Newman weights; meetings count as acts both ways but are not expanded to every pair of attendees)."""
+    """The yearly ties (``a, b, weight, strong``): the month ties summed per pair, strong when strong in some
+    month (saved by the teamweave step, or derived from :func:`_month_ties`)."""
     path = data / "year_ties.parquet"
     if path.exists():
         return path
@@ -280,20 +305,10 @@ def _year_ties(data: Path) -> Path:
 
     fallback = data / "year_ties_duckdb.parquet"
     if not fallback.exists():
-        src = f"read_parquet('{_glob(data)}', hive_partitioning = false)"
         duckdb.connect().execute(
-            f"""COPY (
-                WITH acts AS (
-                    SELECT date_trunc('month', ts) AS m, actor, unnest(targets) AS t, kind,
-                        ({UNITS}) / greatest(audience, 1) AS w
-                    FROM {src} WHERE NOT by_bot AND NOT via_ai),
-                months AS (
-                    SELECT m, least(actor, t) AS a, greatest(actor, t) AS b, sum(w) AS w,
-                        bool_or(actor < t OR kind IN ('meeting', 'call', 'in_person'))
-                        AND bool_or(actor > t OR kind IN ('meeting', 'call', 'in_person')) AS recip
-                    FROM acts WHERE t <> actor GROUP BY ALL)
-                SELECT a, b, sum(w) AS weight, bool_or(recip AND w >= {STRONG_MONTH} - 1e-9) AS strong
-                FROM months GROUP BY a, b) TO '{fallback}'"""
+            f"""COPY (SELECT a, b, sum(weight) AS weight,
+                        bool_or(coalesce(reciprocated AND weight >= {STRONG_MONTH} - 1e-9, false)) AS strong
+                    FROM read_parquet('{_month_ties(data)}') GROUP BY a, b) TO '{fallback}'"""
         )
     return fallback
 
@@ -344,7 +359,15 @@ def step_month_structure(data: Path) -> dict[str, float]:
 
     clock = time.perf_counter()
     con = connect(spill_directory=data / "duckdb-spill")
-    con.execute(f"CREATE TABLE tw_ties AS SELECT * FROM read_parquet('{data / 'month_ties.parquet'}')")
+    source = f"read_parquet('{_month_ties(data)}')"
+    con.execute(
+        f"""CREATE TEMP TABLE tw_tie_names AS SELECT (row_number() OVER (ORDER BY name))::INTEGER AS id, name
+        FROM (SELECT a AS name FROM {source} UNION SELECT b FROM {source})"""
+    )
+    con.execute(
+        f"""CREATE TEMP TABLE tw_ties AS SELECT m.window_start, na.id AS a_id, nb.id AS b_id, m.weight, m.reciprocated
+        FROM {source} AS m JOIN tw_tie_names AS na ON na.name = m.a JOIN tw_tie_names AS nb ON nb.name = m.b"""
+    )
     months = [row[0] for row in con.execute("SELECT DISTINCT window_start FROM tw_ties ORDER BY 1").fetchall()]
     people = pq.read_table(data / "people.parquet", columns=["pseudonym", "team_id"])
     excluded = time.perf_counter() - clock
