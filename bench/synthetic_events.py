@@ -34,6 +34,7 @@ SOURCES = ("slack", "slack", "slack", "slack", "mbox", "ics", "ics", "github")
 SYNC = np.array([k in ("meeting", "call") for k in KINDS])
 BOTS = 20
 TEAM_SHARE = 0.7
+SITES_PER_ZONE = 4
 _HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
 
 
@@ -88,12 +89,18 @@ def make_org(people: int, teams: int, seed: int) -> Org:
         np.datetime64(f"{YEAR}-01-01") + rng.integers(0, 365, people).astype("timedelta64[D]"),
         np.datetime64("NaT"),
     )
+    # sites: each team at one of SITES_PER_ZONE sites of its zone; 10% of people with no site recorded (a
+    # separate generator, so the rest of the organisation and its events are those of earlier versions)
+    site_rng = np.random.default_rng(seed + 31)
+    site_of_team = zone_of_team * SITES_PER_ZONE + site_rng.integers(0, SITES_PER_ZONE, teams) + 1
+    site = np.where(site_rng.random(people) < 0.1, 0, site_of_team[team])
     table = pa.table(
         {
             "pseudonym": names,
             "team_id": pa.array(team + 1, type=pa.int64()),
             "timezone": pa.array(np.array(ZONES)[zone_of_team[team]].tolist(), type=pa.string()),
             "start_date": pa.array(starts.astype("datetime64[D]"), type=pa.date32()),
+            "site_id": pa.array(site, type=pa.int64(), mask=site == 0),
         }
     )
     bots = hex_ids(np.arange(BOTS, dtype=np.uint64), chars=20, salt=seed + 7919)

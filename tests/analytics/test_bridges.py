@@ -72,7 +72,7 @@ def test_person_and_team_bridges_through_the_metrics() -> None:
     con.execute(  # no interactions beyond the ties: an empty participation table
         "CREATE TEMP TABLE tw_participants "
         "(week DATE, month DATE, person VARCHAR, tool BOOLEAN, is_actor BOOLEAN, after_hours BOOLEAN, "
-        "local_ts TIMESTAMP, busy_s INTEGER)"
+        "local_ts TIMESTAMP, busy_s INTEGER, message BOOLEAN, meeting_s INTEGER)"
     )
     persons = person_metrics(con, ties, people=PEOPLE, period="week")
     by_person = {r["person"]: r for r in persons.to_pylist()}

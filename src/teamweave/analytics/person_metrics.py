@@ -1,4 +1,5 @@
-"""Person metrics per window: ties (strong and weak), strength, cross-team share, and change over time."""
+"""Person metrics per window: ties (strong and weak), strength, cross-team and cross-site share, load, and
+change over time."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from teamweave.analytics.load import activity_table
 from teamweave.analytics.queries import load_query, load_table
 from teamweave.analytics.shares import column, share, to_arrow
 from teamweave.analytics.tie_store import load_ties
-from teamweave.analytics.ties import CHANNELS, strong_threshold
+from teamweave.analytics.ties import CHANNELS, load_sites, strong_threshold
 from teamweave.analytics.windows import check_period
 
 
@@ -43,6 +44,38 @@ def cross_team_share(
     return result
 
 
+def cross_site_share(
+    cross_weight: npt.ArrayLike, sited_weight: npt.ArrayLike, *, has_site: npt.ArrayLike
+) -> npt.NDArray[np.float64]:
+    """Cross-site reach: share of a person's tie weight that goes to people of another site (office or
+    location). Unit: share, 0..1.
+
+    ``cross_weight`` is the weight of the person's ties to people of another site, ``sited_weight`` that of
+    their ties to people whose site is known. Only ties whose both ends have a site count: a tie to someone
+    of unknown site is neither cross-site nor same-site (unlike :func:`cross_team_share`, where no team
+    counts as another team), so missing directory data does not read as reach. Undefined (NaN) for a person
+    with no site, or no tie to anyone of known site. Distance cuts contact sharply (Allen 1977): ties that
+    cross sites carry knowledge between places that rarely meet.
+
+    References
+    ----------
+    .. [1] Allen, T. J. (1977). Managing the Flow of Technology. MIT Press.
+    .. [2] Krackhardt, D. & Stern, R. N. (1988). Informal networks and organizational crises: an
+       experimental simulation. Social Psychology Quarterly 51(2), 123-140. https://doi.org/10.2307/2786835
+
+    Examples
+    --------
+    A star whose centre (site 1) has four ties of weight 1: two to site 2, one to site 1, one to a leaf of
+    unknown site; that leaf has no share, nor has a person without a site:
+
+    >>> cross_site_share([2, 1, 0, 1, 0], [3, 1, 1, 1, 0], has_site=[True, True, True, True, False]).tolist()
+    [0.6666666666666666, 1.0, 0.0, 1.0, nan]
+    """
+    result = share(cross_weight, sited_weight)
+    result[~np.asarray(has_site, dtype=bool)] = np.nan
+    return result
+
+
 def channel_shares(channel_weight: npt.ArrayLike, strength: npt.ArrayLike) -> npt.NDArray[np.float64]:
     """Share of a person's tie weight carried by one channel (chat, email, meeting, code review, in person).
     Unit: share, 0..1; the five shares of a person sum to 1. Undefined (NaN) with no ties.
@@ -66,12 +99,12 @@ def channel_shares(channel_weight: npt.ArrayLike, strength: npt.ArrayLike) -> np
 
 
 def person_tie_stats(con: duckdb.DuckDBPyConnection, ties: pa.Table, *, people: pa.Table, period: str) -> pa.Table:
-    """Per person and window: ``ties, strong_ties, weak_ties, strength, cross_team_share`` and the channel
-    mix ``chat_share, email_share, meeting_share, code_review_share, in_person_share``
-    (:func:`channel_shares`).
+    """Per person and window: ``ties, strong_ties, weak_ties, strength, cross_team_share, cross_site_share``
+    (:func:`cross_site_share`) and the channel mix ``chat_share, email_share, meeting_share,
+    code_review_share, in_person_share`` (:func:`channel_shares`).
 
     ``ties`` is a :func:`teamweave.analytics.ties.tie_table` (``window_start, a, b, weight, reciprocated``);
-    ``people`` gives each person's team. A tie is strong when it is reciprocated and its weight reaches
+    ``people`` gives each person's team and site. A tie is strong when it is reciprocated and its weight reaches
     :func:`teamweave.analytics.ties.strong_threshold` for ``period``; every other tie is weak. Strength is
     the sum of the person's tie weights (tie units).
 
@@ -89,11 +122,13 @@ def person_tie_stats(con: duckdb.DuckDBPyConnection, ties: pa.Table, *, people: 
     {'c': (4, 2, 2, 6.5), 'w': (1, 1, 0, 2.0), 'x': (1, 1, 0, 3.0), 'y': (1, 0, 1, 1.0), 'z': (1, 0, 1, 0.5)}
     """
     load_ties(con, ties, people=people)
+    load_sites(con, people)
     return tie_stats_loaded(con, period=period)
 
 
 def tie_stats_loaded(con: duckdb.DuckDBPyConnection, *, period: str) -> pa.Table:
-    """:func:`person_tie_stats` of the tie table already in DuckDB (``tw_ties``, see ``analytics.tie_store``)."""
+    """:func:`person_tie_stats` of the tie table already in DuckDB (``tw_ties``, see ``analytics.tie_store``),
+    with the people's sites in ``tw_sites`` (``ties.load_sites``; ``ties.load_participants`` loads them)."""
     params = {"strong_weight": strong_threshold(period=period)}
     table = con.sql(load_query("person_ties"), params=params).to_arrow_table()
     weak = pa.compute.subtract(table.column("ties"), table.column("strong_ties"))
@@ -102,12 +137,27 @@ def tie_stats_loaded(con: duckdb.DuckDBPyConnection, *, period: str) -> pa.Table
         column(table, "strength"),
         has_team=table.column("has_team").to_numpy(zero_copy_only=False),
     )
+    sites = cross_site_share(
+        column(table, "cross_site_weight"),
+        column(table, "sited_weight"),
+        has_site=table.column("has_site").to_numpy(zero_copy_only=False),
+    )
     table = table.append_column("weak_ties", weak).append_column("cross_team_share", to_arrow(cross))
+    table = table.append_column("cross_site_share", to_arrow(sites))
     shares = [f"{name}_share" for name in CHANNELS]
     for name in CHANNELS:
         mix = channel_shares(column(table, f"{name}_weight"), column(table, "strength"))
         table = table.append_column(f"{name}_share", to_arrow(mix))
-    base = ["window_start", "person", "ties", "strong_ties", "weak_ties", "strength", "cross_team_share"]
+    base = [
+        "window_start",
+        "person",
+        "ties",
+        "strong_ties",
+        "weak_ties",
+        "strength",
+        "cross_team_share",
+        "cross_site_share",
+    ]
     return table.select(base + shares)
 
 
@@ -130,11 +180,23 @@ def person_metrics(
     ``cut_point`` (their leaving would split the window's network) and ``sole_link_teams`` (the ids of the
     teams their team reaches through them alone, space-separated; null when none); and focus
     (:func:`teamweave.analytics.focus.focus_table` with the working day given): ``focus_hours`` and
-    ``focus_blocks``, null without a working day in the window. One row per person who took part in anything
-    in the window.
+    ``focus_blocks``, null without a working day in the window; and load (docs/metrics.md): ``messages_sent``
+    (messages, replies, e-mails and review comments they sent to people) and ``meeting_hours`` (hours of
+    meetings with a known duration that had another human; null when no meeting of the window, anyone's, had
+    a known duration: the data has no calendar then, not zero hours). One row per person who took part in
+    anything in the window.
+
+    References
+    ----------
+    .. [1] Rogelberg, S. G., Leach, D. J., Warr, P. B. & Burnfield, J. L. (2006). "Not another meeting!" Are
+       meeting time demands related to employee well-being? Journal of Applied Psychology 91(1), 83-96.
+       https://doi.org/10.1037/0021-9010.91.1.83
+    .. [2] Barley, S. R., Meyerson, D. E. & Grodal, S. (2011). E-mail as a source and symbol of stress.
+       Organization Science 22(4), 887-906. https://doi.org/10.1287/orsc.1100.0573
     """
     check_period(period)
     load_ties(con, ties, people=people)
+    load_sites(con, people)
     return person_metrics_loaded(con, period=period, work_day_start=work_day_start, work_day_end=work_day_end)
 
 

@@ -17,7 +17,7 @@ from teamweave.analytics.queries import load_query, load_table
 from teamweave.analytics.shares import column, share, to_arrow
 from teamweave.analytics.silos import ei_index
 from teamweave.analytics.tie_store import load_ties
-from teamweave.analytics.ties import CHANNELS, PEOPLE_SCHEMA
+from teamweave.analytics.ties import CHANNELS, as_people
 from teamweave.analytics.windows import next_window
 
 TEAM_COLUMNS = (
@@ -122,7 +122,7 @@ def team_metrics(
     >>> [(r["team_id"], r["ei_index"], r["external_share"]) for r in rows]
     [(1, 0.5, 0.6), (2, None, None)]
     """
-    people = people.cast(PEOPLE_SCHEMA)
+    people = as_people(people)
     load_ties(con, ties, people=people)
     load_table(con, "tw_team_links", team_links_loaded(con))
     return team_metrics_loaded(con, persons, people=people, windows=windows, period=period, k=k)
@@ -139,7 +139,7 @@ def team_metrics_loaded(
 ) -> pa.Table:
     """:func:`team_metrics` of the tie table already in DuckDB (``tw_ties``) and its team links already in
     ``tw_team_links`` (as ``person_metrics_loaded`` leaves them: they are not computed twice)."""
-    people = people.cast(PEOPLE_SCHEMA)
+    people = as_people(people)
     for name in PERSON_OPTIONAL:
         if name not in persons.column_names:
             persons = persons.append_column(name, pa.nulls(persons.num_rows, pa.float64()))

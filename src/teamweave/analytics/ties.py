@@ -40,6 +40,7 @@ PEOPLE_SCHEMA: Final = pa.schema(
         pa.field("team_id", pa.int64()),
         pa.field("timezone", pa.string(), nullable=False),
         pa.field("start_date", pa.date32()),
+        pa.field("site_id", pa.int64()),
     ]
 )
 _ALIAS_SCHEMA: Final = pa.schema([pa.field("identity", pa.string()), pa.field("person", pa.string())])
@@ -112,24 +113,48 @@ def strong_threshold(*, period: str) -> float:
     return STRONG_WEEKLY_WEIGHT * weeks
 
 
-def people_table(rows: Iterable[tuple[str, int | None, str] | tuple[str, int | None, str, date | None]]) -> pa.Table:
-    """The analysis's nodes as an Arrow table: (pseudonym, team_id, IANA time zone[, start date]) per person.
+def people_table(
+    rows: Iterable[
+        tuple[str, int | None, str]
+        | tuple[str, int | None, str, date | None]
+        | tuple[str, int | None, str, date | None, int | None]
+    ],
+) -> pa.Table:
+    """The analysis's nodes as an Arrow table (:data:`PEOPLE_SCHEMA`): (pseudonym, team_id, IANA time
+    zone[, start date[, site_id]]) per person.
 
     A person takes part in the analysis from their start date (in their own zone) on, when it is known:
-    before it they were not in the organisation, whatever a channel's member list says.
+    before it they were not in the organisation, whatever a channel's member list says. The site (the
+    directory's office or location id; None: unknown) is what cross-site reach compares.
 
     Examples
     --------
-    >>> people_table([("a", 1, "UTC"), ("b", None, "Europe/Paris", date(2024, 5, 1))]).num_rows
-    2
+    >>> people_table([("a", 1, "UTC"), ("b", None, "Europe/Paris", date(2024, 5, 1), 3)]).column("site_id").to_pylist()
+    [None, 3]
     """
-    pseudonyms, teams, zones, starts = [], [], [], []
+    pseudonyms, teams, zones, starts, sites = [], [], [], [], []
     for row in rows:
         pseudonyms.append(row[0])
         teams.append(row[1])
         zones.append(row[2])
         starts.append(row[3] if len(row) > 3 else None)
-    return pa.table([pseudonyms, teams, zones, starts], schema=PEOPLE_SCHEMA)
+        sites.append(row[4] if len(row) > 4 else None)
+    return pa.table([pseudonyms, teams, zones, starts, sites], schema=PEOPLE_SCHEMA)
+
+
+def as_people(people: pa.Table) -> pa.Table:
+    """``people`` as a :data:`PEOPLE_SCHEMA` table: a table without ``site_id`` (built before sites were
+    known, e.g. a benchmark's people file) gets a null one (every site unknown).
+
+    Examples
+    --------
+    >>> as_people(pa.table({"pseudonym": ["a"], "team_id": [1], "timezone": ["UTC"],
+    ...                     "start_date": pa.nulls(1, pa.date32())})).column_names
+    ['pseudonym', 'team_id', 'timezone', 'start_date', 'site_id']
+    """
+    if "site_id" not in people.column_names:
+        people = people.append_column("site_id", pa.nulls(people.num_rows, pa.int64()))
+    return people.select(PEOPLE_SCHEMA.names).cast(PEOPLE_SCHEMA)
 
 
 def with_teams(ties: pa.Table, *, people: pa.Table) -> pa.Table:
@@ -168,6 +193,22 @@ def with_channels(ties: pa.Table) -> pa.Table:
     return ties
 
 
+def load_sites(con: duckdb.DuckDBPyConnection, people: pa.Table) -> None:
+    """Load the temporary table ``tw_sites(pseudonym, site_id)``: the people of ``people`` whose site is known
+    (cross-site reach, ``sql/person_ties.sql``, reads it).
+
+    Examples
+    --------
+    >>> con = duckdb.connect()
+    >>> load_sites(con, people_table([("a", 1, "UTC", None, 7), ("b", 1, "UTC")]))
+    >>> con.execute("SELECT * FROM tw_sites").fetchall()
+    [('a', 7)]
+    """
+    table = as_people(people)
+    sited = table.filter(pc.is_valid(table.column("site_id"))).select(["pseudonym", "site_id"])
+    load_table(con, "tw_sites", sited)
+
+
 def load_participants(
     con: duckdb.DuckDBPyConnection,
     events: duckdb.DuckDBPyRelation,
@@ -187,7 +228,10 @@ def load_participants(
     ``work_day_start``..``work_day_end`` or on a weekend in the person's own time zone. Events acted by a
     person in ``excluded`` (people who opted out of analytics) are dropped whole. An event whose every
     target is one of ``bots`` (a person writing to a bot or an AI assistant) is a tool interaction, like an
-    event a bot acted in.
+    event a bot acted in. Each row also says whether it is a message the person sent to people (``message``)
+    and the duration of a meeting they had with another human (``meeting_s``; docs/metrics.md, "Person
+    metrics": ``messages_sent``, ``meeting_hours``). The sites of ``people`` go to ``tw_sites``
+    (:func:`load_sites`).
     """
     if not 0 <= work_day_start < work_day_end <= 24:
         raise TeamweaveError(
@@ -199,12 +243,13 @@ def load_participants(
     pairs = sorted((aliases or {}).items())
     alias_table = pa.table([[k for k, _ in pairs], [v for _, v in pairs]], schema=_ALIAS_SCHEMA)
     load_table(con, "tw_aliases", alias_table)
-    load_table(con, "tw_people", people.cast(PEOPLE_SCHEMA))
+    load_table(con, "tw_people", as_people(people))
     load_table(con, "tw_excluded", pa.table({"person": pa.array(sorted(set(excluded)), type=pa.string())}))
     con.execute(  # integer ids in pseudonym order: ties are joined and grouped on these, not on the strings
         "CREATE OR REPLACE TEMP TABLE tw_nodes AS SELECT (row_number() OVER (ORDER BY pseudonym))::INTEGER AS pid,"
-        " pseudonym, team_id, timezone, start_date FROM tw_people"
+        " pseudonym, team_id, timezone, start_date, site_id FROM tw_people"
     )
+    load_sites(con, people)
     con.execute(
         load_query("participants"),
         {

@@ -97,11 +97,12 @@ def _store_integration(
 
 
 def _nodes(session: Session, *, org: str) -> tuple[pa.Table, list[str]]:
-    """The people who may become nodes, and the pseudonyms of those who opted out of analytics."""
+    """The people who may become nodes (with team, zone, start date and site), and the pseudonyms of those who
+    opted out of analytics."""
     entries = people_service.directory(session, org=org)
     kept = [e for e in entries if not e.analytics_opt_out]
     opted_out = [e.pseudonym for e in entries if e.analytics_opt_out]
-    return people_table((e.pseudonym, e.team_id, e.timezone, e.start_date) for e in kept), opted_out
+    return people_table((e.pseudonym, e.team_id, e.timezone, e.start_date, e.site_id) for e in kept), opted_out
 
 
 def _visible_team_ties(table: pa.Table, teams: pa.Table, *, k: int) -> tuple[pa.Table, int]:

@@ -7,9 +7,13 @@
 -- in tw_people (unknown identities, excluded people) and acts before a person's start date are dropped here,
 -- before any metric. Each person also gets an integer id, pid, numbered in pseudonym order (tw_nodes.pid),
 -- so the joins and groupings of ties.sql run on integers and least/greatest of two ids match their pseudonyms'.
+-- message: the event is a message, reply, e-mail or review comment not aimed only at bots (messages_sent);
+-- meeting_s: for a meeting, call or in-person meeting with a known duration, that duration when at least one other
+-- human identity (not a bot; the actor unless a bot acted) took part, else 0; NULL otherwise (no duration known,
+-- or not a meeting) (meeting_hours). Both are defined in docs/metrics.md, "Person metrics".
 CREATE OR REPLACE TEMP TABLE tw_participants AS
 WITH kept AS (
-    SELECT e.*
+    SELECT e.*, len(e.targets) > 0 AND list_has_all($bots::VARCHAR[], e.targets) AS to_bots
     FROM tw_events AS e
     LEFT JOIN tw_aliases AS al ON al.identity = e.actor
     WHERE coalesce(al.person, e.actor) NOT IN (SELECT person FROM tw_excluded)
@@ -21,7 +25,18 @@ scored AS (
         actor,
         targets,
         by_bot,
-        by_bot OR via_ai OR (len(targets) > 0 AND list_has_all($bots::VARCHAR[], targets)) AS tool,
+        by_bot OR via_ai OR to_bots AS tool,
+        kind IN ('message', 'reply', 'email', 'review') AND NOT to_bots AS message,
+        CASE
+            WHEN kind IN ('meeting', 'call', 'in_person') AND duration_s IS NOT NULL
+                THEN CASE
+                    WHEN len(list_distinct(list_concat(
+                        CASE WHEN by_bot THEN []::VARCHAR[] ELSE [actor] END,
+                        list_filter(targets, lambda t: NOT list_contains($bots::VARCHAR[], t))
+                    ))) >= 2 THEN greatest(duration_s, 0)
+                    ELSE 0
+                END
+        END AS meeting_s,
         kind IN ('meeting', 'call', 'in_person') AS sync,
         -- the channel of the channel mix (docs/metrics.md, "Channel mix")
         CASE
@@ -46,11 +61,14 @@ scored AS (
     FROM kept
 ),
 roles AS (
-    SELECT event_key, ts, tool, sync, medium, units, busy_s, others, actor AS who, TRUE AS is_actor
+    SELECT
+        event_key, ts, tool, sync, medium, units, busy_s, others, message, meeting_s, actor AS who, TRUE AS is_actor
     FROM scored
     WHERE NOT by_bot
     UNION ALL
-    SELECT event_key, ts, tool, sync, medium, units, busy_s, others, unnest(targets) AS who, FALSE AS is_actor
+    SELECT
+        event_key, ts, tool, sync, medium, units, busy_s, others, message, meeting_s, unnest(targets) AS who,
+        FALSE AS is_actor
     FROM scored
 ),
 mapped AS (
@@ -77,7 +95,9 @@ merged AS (  -- one row per (event, person): a person both actor and target, or 
         any_value(others) AS others,
         any_value(ts) AS ts,
         any_value(local_ts) AS local_ts,
-        any_value(busy_s) AS busy_s
+        any_value(busy_s) AS busy_s,
+        any_value(message) AS message,
+        any_value(meeting_s) AS meeting_s
     FROM placed
     WHERE start_date IS NULL OR local_ts::DATE >= start_date
     GROUP BY event_key, pid
@@ -96,5 +116,7 @@ SELECT
     date_trunc('month', timezone('UTC', ts))::DATE AS month,
     local_ts,  -- wall-clock time in the person's zone (focus, integration)
     busy_s,
+    message,
+    meeting_s,
     hour(local_ts) < $work_day_start OR hour(local_ts) >= $work_day_end OR isodow(local_ts) >= 6 AS after_hours
 FROM merged

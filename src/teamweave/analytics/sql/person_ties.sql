@@ -1,16 +1,35 @@
--- Per person and window, from tw_ties (window_start, a, b, weight, reciprocated, team_a_of, team_b_of):
--- tie count, strong ties (reciprocated and weight >= $strong_weight), strength, weight to other teams,
--- and the weight of each channel (chat, email, meeting, code_review, in_person).
-WITH ends AS (
+-- Per person and window, from tw_ties (window_start, a_id, b_id, a, b, weight, reciprocated, team_a_of,
+-- team_b_of): tie count, strong ties (reciprocated and weight >= $strong_weight), strength, weight to other
+-- teams, and the weight of each channel (chat, email, meeting, code_review, in_person). With tw_sites
+-- (pseudonym, site_id: the people of known site) and tw_tie_names (id, name): the weight of the ties whose both
+-- ends have a site (sited_weight) and of those whose ends' sites differ (cross_site_weight), and whether the
+-- person has a site. Sites are looked up by integer id, once per tie.
+WITH sites AS (
+    SELECT n.id, s.site_id
+    FROM tw_tie_names AS n
+    JOIN tw_sites AS s ON s.pseudonym = n.name
+),
+sited AS (
+    SELECT
+        t.*,
+        sa.site_id AS site_a,
+        sb.site_id AS site_b
+    FROM tw_ties AS t
+    LEFT JOIN sites AS sa ON sa.id = t.a_id
+    LEFT JOIN sites AS sb ON sb.id = t.b_id
+),
+ends AS (
     SELECT
         window_start, a AS person, weight, reciprocated, team_a_of AS own_team, team_b_of AS other_team,
+        site_a AS own_site, site_b AS other_site,
         chat_weight, email_weight, meeting_weight, code_review_weight, in_person_weight
-    FROM tw_ties
+    FROM sited
     UNION ALL
     SELECT
         window_start, b AS person, weight, reciprocated, team_b_of AS own_team, team_a_of AS other_team,
+        site_b AS own_site, site_a AS other_site,
         chat_weight, email_weight, meeting_weight, code_review_weight, in_person_weight
-    FROM tw_ties
+    FROM sited
 )
 SELECT
     e.window_start,
@@ -20,6 +39,10 @@ SELECT
     sum(e.weight)::DOUBLE AS strength,
     sum(CASE WHEN e.other_team IS NOT DISTINCT FROM e.own_team THEN 0.0 ELSE e.weight END)::DOUBLE AS cross_weight,
     any_value(e.own_team) IS NOT NULL AS has_team,
+    coalesce(sum(e.weight) FILTER (WHERE e.other_site IS NOT NULL AND e.own_site IS NOT NULL), 0.0)::DOUBLE
+        AS sited_weight,
+    coalesce(sum(e.weight) FILTER (WHERE e.other_site <> e.own_site), 0.0)::DOUBLE AS cross_site_weight,
+    any_value(e.own_site) IS NOT NULL AS has_site,
     sum(e.chat_weight)::DOUBLE AS chat_weight,
     sum(e.email_weight)::DOUBLE AS email_weight,
     sum(e.meeting_weight)::DOUBLE AS meeting_weight,

@@ -78,7 +78,82 @@ def plain_words(latest: PersonMetric | None, window: date | None, settings: Sett
             f"On a typical working day your longest stretch without an interaction was {latest.focus_hours:.1f} "
             f"hours, with {latest.focus_blocks:.1f} uninterrupted stretches of 2 hours or more."
         )
+    return lines + reach_and_load_words(latest, noun)
+
+
+def _hours(value: float) -> str:
+    """2.0 -> "2 hours", 1.25 -> "1.2 hours", 1.0 -> "1 hour"."""
+    text = f"{round(value, 1):g}"
+    return "1 hour" if text == "1" else f"{text} hours"
+
+
+def reach_and_load_words(latest: PersonMetric, noun: str) -> list[str]:
+    """Cross-site reach, meeting hours and messages sent of one window, said plainly (each left out when the
+    analysis has no value: no site, no ties to people of known site, no meeting durations in the data)."""
+    lines = []
+    if latest.cross_site_share is not None:
+        lines.append(
+            f"{latest.cross_site_share * 100:.0f}% of your ties (by weight) reach people at another site: "
+            "the higher, the more you carry between places that rarely meet."
+        )
+    if latest.meeting_hours is not None:
+        lines.append(
+            f"You spent {_hours(latest.meeting_hours)} in meetings and calls with other people that {noun} "
+            "(meetings whose length the calendar gave)."
+        )
+    if latest.messages_sent is not None:
+        messages = "1 message" if latest.messages_sent == 1 else f"{latest.messages_sent} messages"
+        lines.append(f"You sent {messages} to people: chat messages, replies, e-mails and review comments.")
     return lines
+
+
+def _since(value: float, before: float | None, fmt: str) -> str:
+    """' (up from 0.30 the month before)', or nothing without a previous value or a change shown."""
+    if before is None or fmt.format(value) == fmt.format(before):
+        return ""
+    return f" ({'up' if value > before else 'down'} from {fmt.format(before)} the month before)"
+
+
+def structure_words(latest: PersonMetric | None, previous: PersonMetric | None) -> list[str]:
+    """A person's place in the month's network of close (strong) ties, said plainly: brokerage (Burt's
+    constraint and effective size), clustering and betweenness. Each is left out when the analysis has no value
+    (no close tie, fewer than two close contacts, or a week row: these are computed per month only)."""
+    if latest is None:
+        return []
+    lines = []
+    if latest.burt_constraint is not None:
+        change = _since(latest.burt_constraint, previous.burt_constraint if previous else None, "{:.2f}")
+        lines.append(
+            f"Brokerage: your constraint was {latest.burt_constraint:.2f}{change}. Low constraint means you "
+            "connect people who are not otherwise in touch; high means your close contacts all know each other "
+            "(Burt's index, from about 0 to 1)."
+        )
+    if latest.effective_size is not None:
+        contacts = "close contact" if latest.strong_ties == 1 else "close contacts"
+        lines.append(
+            f"Of your {latest.strong_ties} {contacts}, about {latest.effective_size:.1f} bring you people your "
+            "other close contacts are not in touch with (effective size): the rest overlap."
+        )
+    if latest.clustering is not None:
+        before = None if previous is None or previous.clustering is None else previous.clustering * 100
+        share = latest.clustering * 100
+        change = _since(share, before, "{:.0f}%")
+        lines.append(
+            f"{share:.0f}% of the pairs of your close contacts are close to each other too{change}: high means "
+            "one tight-knit circle, low means your contacts come from separate circles (clustering)."
+        )
+    if latest.betweenness is not None:
+        lines.append(
+            f"{path_share(latest.betweenness).capitalize()} of the shortest paths between other people pass "
+            "through you (betweenness): the higher, the more what others exchange flows through you."
+        )
+    return lines
+
+
+def path_share(betweenness: float) -> str:
+    """Betweenness (a share of the paths between others) as a percent: 0.042 -> "4.2%", 0.0004 -> "under
+    0.1%" (a sampled estimate that small is not zero, and not worth more digits)."""
+    return "under 0.1%" if 0 < betweenness < 0.0005 else f"{betweenness * 100:.1f}%"
 
 
 def bridge_words(bridges: network_bridges.OwnBridges) -> list[str]:
@@ -116,6 +191,38 @@ class OwnSeries:
             ],
             title=title,
             marks=marks or [],
+        )
+
+    def previous(self, window: date | None) -> PersonMetric | None:
+        """The row of the window before ``window`` on the time axis (None when absent)."""
+        if window is None or window not in self.windows:
+            return None
+        at = self.windows.index(window)
+        return self.rows.get(self.windows[at - 1]) if at > 0 else None
+
+    def load_chart(self, attribute: str, label: str, title: str) -> Markup:
+        """One load series (``meeting_hours`` or ``messages_sent``) per window; a window with no row counts 0,
+        one whose value is unknown (no meeting durations in the data) leaves a gap."""
+
+        def value(w: date) -> float | None:
+            if w not in self.rows:
+                return 0.0
+            found = getattr(self.rows[w], attribute)
+            return None if found is None else float(found)
+
+        return line_chart([Series(label, [(w, value(w)) for w in self.windows])], title=title)
+
+    def reach_chart(self) -> Markup:
+        def points(attribute: str) -> list[tuple[date, float | None]]:
+            return [(w, getattr(self.rows[w], attribute) if w in self.rows else None) for w in self.windows]
+
+        return line_chart(
+            [
+                Series("to other teams", points("cross_team_share")),
+                Series("to other sites", points("cross_site_share")),
+            ],
+            title="Share of your ties reaching other teams and other sites, per month",
+            percent=True,
         )
 
     def share_chart(self) -> Markup:
@@ -173,6 +280,13 @@ def my_page(request: Request, user: CurrentUser, session: DbSession) -> Response
         focus_chart=focus_chart(week_trends, "Longest uninterrupted stretch of a working day, per week"),
         turnover_chart=turnover_chart(week_trends, "New and lost ties per week"),
         channel_chart=channel_chart(monthly.latest, "Your channel mix, latest month"),
+        structure=structure_words(monthly.latest, monthly.previous(month)),
+        paths=path_share(monthly.latest.betweenness)
+        if monthly.latest and monthly.latest.betweenness is not None
+        else "",
+        reach_chart=monthly.reach_chart(),
+        meeting_chart=weekly.load_chart("meeting_hours", "hours in meetings", "Hours in meetings per week"),
+        message_chart=weekly.load_chart("messages_sent", "messages sent", "Messages sent to people per week"),
     )
 
 
@@ -203,6 +317,13 @@ def my_connections_api(
         "focus_hours",
         "focus_blocks",
         *(name for _, name in CHANNEL_LABELS),
+        "cross_site_share",
+        "meeting_hours",
+        "messages_sent",
+        "betweenness",
+        "burt_constraint",
+        "effective_size",
+        "clustering",
     )
     return {
         "period": period,
