@@ -9,7 +9,9 @@ copies (at 5M events they held ~7 GiB of Arrow tie tables and cost ~1 s each).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -18,6 +20,7 @@ import pyarrow.compute as pc
 
 from teamweave.analytics.person_metrics import person_metrics_loaded
 from teamweave.analytics.team_metrics import team_metrics_loaded, team_ties_loaded
+from teamweave.analytics.tie_store import put_window_ties
 from teamweave.analytics.ties import build_ties
 from teamweave.analytics.windows import check_period, windows_between
 
@@ -59,12 +62,20 @@ def period_tables(
     k: int | None,
     work_day_start: int = 8,
     work_day_end: int = 19,
+    context: Mapping[date, pa.Table] | None = None,
 ) -> PeriodTables:
     """Person metrics, team metrics and team ties of every window of ``period`` (call
     ``ties.load_participants`` first, with the same ``people``); equal to ``person_metrics``,
-    ``team_metrics`` and ``team_ties`` of ``ties.tie_table``. ``k`` as in ``team_metrics``."""
+    ``team_metrics`` and ``team_ties`` of ``ties.tie_table``. ``k`` as in ``team_metrics``.
+
+    ``context``: the complete ties of windows whose events were not all loaded (``tie_store.window_ties`` of
+    an earlier run), put in place of what the loaded events give for them, so that the window after each
+    compares with the whole of it (changes, turnover). The metrics of the context windows themselves are
+    not complete: an incremental run keeps only those of the windows it recomputes."""
     check_period(period)
     rows = build_ties(con, period=period)
+    for window, ties in (context or {}).items():
+        put_window_ties(con, window, ties)
     persons = person_metrics_loaded(con, period=period, work_day_start=work_day_start, work_day_end=work_day_end)
     starts = persons.column("window_start")
     first, last = pc.min(starts).as_py(), pc.max(starts).as_py()

@@ -12,6 +12,9 @@ columns, so that every metric query runs on it the same way whichever way it cam
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
+
 import duckdb
 import numpy as np
 import numpy.typing as npt
@@ -63,3 +66,49 @@ def tie_ids(con: duckdb.DuckDBPyConnection) -> tuple[npt.NDArray[np.int64], npt.
     ends = np.column_stack([table.column(c).to_numpy() for c in ("a_id", "b_id")]).astype(np.int64)
     days = table.column("window_start").cast(pa.int32()).to_numpy()
     return ends, days.astype(np.int64), labels
+
+
+CARRIED_COLUMNS = (
+    "a",
+    "b",
+    "weight",
+    "reciprocated",
+    "chat_weight",
+    "email_weight",
+    "meeting_weight",
+    "code_review_weight",
+    "in_person_weight",
+)
+"""What :func:`window_ties` takes out of ``tw_ties`` and :func:`put_window_ties` puts back: the pair by
+pseudonym and what the metrics read of it (ids and teams are the run's own and are looked up again)."""
+
+
+def window_ties(con: duckdb.DuckDBPyConnection, windows: Sequence[date]) -> dict[date, pa.Table]:
+    """The rows of ``tw_ties`` of each of ``windows`` (:data:`CARRIED_COLUMNS`, ordered by pair)."""
+    result: dict[date, pa.Table] = {}
+    for window in windows:
+        result[window] = con.sql(
+            f"SELECT {', '.join(CARRIED_COLUMNS)} FROM tw_ties WHERE window_start = $window ORDER BY a_id, b_id",
+            params={"window": window},
+        ).to_arrow_table()
+    return result
+
+
+def put_window_ties(con: duckdb.DuckDBPyConnection, window: date, ties: pa.Table) -> int:
+    """Replace the rows of ``window`` in ``tw_ties`` (built by ``ties.build_ties``) by ``ties`` (as
+    :func:`window_ties` gives them), with the ids and teams of this run's ``tw_nodes``; pairs with a person
+    no longer among them are left out. Returns the rows put in."""
+    load_table(con, "tw_carried", ties.select(list(CARRIED_COLUMNS)))
+    con.execute("DELETE FROM tw_ties WHERE window_start = $window", {"window": window})
+    con.execute(
+        """INSERT INTO tw_ties BY NAME
+        SELECT $window::DATE AS window_start, na.pid AS a_id, nb.pid AS b_id, c.*,
+            na.team_id AS team_a_of, nb.team_id AS team_b_of
+        FROM tw_carried AS c
+        JOIN tw_nodes AS na ON na.pseudonym = c.a
+        JOIN tw_nodes AS nb ON nb.pseudonym = c.b""",
+        {"window": window},
+    )
+    rows = con.execute("SELECT count(*) FROM tw_ties WHERE window_start = $window", {"window": window}).fetchall()
+    con.execute("DROP TABLE tw_carried")
+    return int(rows[0][0])

@@ -24,8 +24,9 @@ from teamweave.analytics.integration import integration_curve
 from teamweave.analytics.pipeline import connect, period_tables
 from teamweave.analytics.queries import load_table
 from teamweave.analytics.structure import STRUCTURE_PERIODS, structure_loaded
+from teamweave.analytics.tie_store import window_ties
 from teamweave.analytics.ties import load_participants, people_table
-from teamweave.analytics.windows import PERIODS, check_period
+from teamweave.analytics.windows import PERIODS, check_period, previous_window
 from teamweave.imports import service as imports_service
 from teamweave.network import writer
 from teamweave.network.models import AnalysisRun
@@ -33,6 +34,7 @@ from teamweave.people import service as people_service
 from teamweave.privacy.thresholds import effective_k, passes
 from teamweave.progress import NullProgress, ProgressReporter
 from teamweave.store.events import EventStore
+from teamweave.store.tie_cache import KEEP, TieCache
 
 STEPS_PER_PERIOD = 4
 
@@ -161,14 +163,25 @@ def _analyze_period(
     inputs: _Inputs,
     k: int,
     progress: ProgressReporter,
+    cache: TieCache,
     keep: list[date] | None = None,
+    context: dict[date, pa.Table] | None = None,
 ) -> _PeriodResult:
     """Metrics of every window of ``period`` in the loaded participants, stored; with ``keep``, only those of
-    the windows ``keep`` are stored (an incremental run), replacing the stored rows of those windows."""
+    the windows ``keep`` are stored (an incremental run), replacing the stored rows of those windows; with
+    ``context``, the kept ties of windows whose events were not loaded (``pipeline.period_tables``). The ties
+    of the latest windows computed go to ``cache`` for the next incremental run."""
     work_day = inputs.work_day
     tables = period_tables(
-        con, people=inputs.people, period=period, k=effective_k(k), work_day_start=work_day[0], work_day_end=work_day[1]
+        con,
+        people=inputs.people,
+        period=period,
+        k=effective_k(k),
+        work_day_start=work_day[0],
+        work_day_end=work_day[1],
+        context=context,
     )
+    _keep_latest_ties(con, cache, org=org, period=period, keep=keep)
     progress.advance(2)
     persons, teams, between = tables.persons, tables.teams, tables.team_ties
     if keep is not None:
@@ -188,6 +201,30 @@ def _analyze_period(
     progress.advance()
     windows = tables.windows if keep is None else len(set(teams.column("window_start").to_pylist()))
     return _PeriodResult(windows, set(persons.column("person").to_pylist()), tables.pairs, hidden, latest)
+
+
+def _keep_latest_ties(
+    con: duckdb.DuckDBPyConnection, cache: TieCache, *, org: str, period: str, keep: list[date] | None
+) -> None:
+    """Keep the ties of the latest computed windows that have ties (all windows in a full run, which first
+    forgets what was kept; the recomputed ones in an incremental run) for the next incremental run."""
+    if keep is None:
+        cache.clear(org, period)
+    rows = con.execute("SELECT DISTINCT window_start FROM tw_ties").fetchall()
+    computed = sorted(r[0] for r in rows if keep is None or r[0] in keep)
+    cache.replace(org, period, window_ties(con, computed[-KEEP:]))
+
+
+def _contexts(cache: TieCache, *, org: str, keep: dict[str, list[date]]) -> dict[str, dict[date, pa.Table]] | None:
+    """The kept ties of the window before the first recomputed window of each period; None unless all are kept."""
+    found: dict[str, dict[date, pa.Table]] = {}
+    for period, windows in keep.items():
+        before = previous_window(min(windows), period=period)
+        ties = cache.read(org, period, before)
+        if ties is None:
+            return None
+        found[period] = {before: ties}
+    return found
 
 
 def _new_days(con: duckdb.DuckDBPyConnection, since: date) -> tuple[date, date] | None:
@@ -219,18 +256,35 @@ def _incremental(
     k: int,
     since: date,
     progress: ProgressReporter,
+    cache: TieCache,
 ) -> list[_PeriodResult]:
     """Recompute only what the events from ``since`` on can change (``analytics.incremental``): per period,
-    the windows they touch, from the events of those windows and the windows before them; and the
-    integration curves of the newcomers who started within 92 days of them, from those newcomers' events."""
+    the windows they touch, from the events of those windows and of the windows before them (or, when the
+    ties of those windows before were kept by the last run, from those ties: then only the events of the
+    recomputed windows are loaded); and the integration curves of the newcomers who started within 92 days of
+    them, from those newcomers' events."""
     days = _new_days(con, since)
     if days is None:
         return []
     keep, start, end = plan(days[0], days[1], periods=chosen)
+    contexts = _contexts(cache, org=org, keep=keep)
+    if contexts is not None:
+        start = min(_instant(min(windows)) for windows in keep.values()) - MARGIN
     inputs.load(con, _span(con, start, end))
     last_local = con.execute("SELECT max(local_ts)::DATE FROM tw_participants").fetchall()[0][0]
     results = [
-        _analyze_period(session, con, org=org, period=p, inputs=inputs, k=k, progress=progress, keep=keep[p])
+        _analyze_period(
+            session,
+            con,
+            org=org,
+            period=p,
+            inputs=inputs,
+            k=k,
+            progress=progress,
+            cache=cache,
+            keep=keep[p],
+            context=None if contexts is None else contexts[p],
+        )
         for p in chosen
     ]
     _store_new_integration(session, con, org=org, inputs=inputs, since=since, last_day=last_local)
@@ -326,18 +380,20 @@ def analyze(
     reporter.start("Analysing interactions", total=1 + STEPS_PER_PERIOD * len(chosen))
     # large analyses spill to disk: next to the event store, not into whatever folder the command ran in
     con = connect(spill_directory=events.root.parent / "duckdb-spill")
+    cache = TieCache.beside(events)
     try:
         events.read(org, con).create_view("tw_store", replace=True)
         if since is not None:
             results = _incremental(
-                session, con, org=org, chosen=chosen, inputs=inputs, k=k, since=since, progress=reporter
+                session, con, org=org, chosen=chosen, inputs=inputs, k=k, since=since, progress=reporter, cache=cache
             )
         else:
             inputs.load(con, con.table("tw_store"))
             _store_integration(session, con, org=org)
             reporter.advance()
             results = [
-                _analyze_period(session, con, org=org, period=p, inputs=inputs, k=k, progress=reporter) for p in chosen
+                _analyze_period(session, con, org=org, period=p, inputs=inputs, k=k, progress=reporter, cache=cache)
+                for p in chosen
             ]
         distinct_ties = max((r.pairs for r in results), default=0)
     finally:

@@ -17,6 +17,7 @@ from teamweave.errors import NotFound
 from teamweave.notify import service as notify_service
 from teamweave.privacy import repository
 from teamweave.store.events import EventStore
+from teamweave.store.tie_cache import TieCache
 from teamweave.store.rows import plain
 
 
@@ -97,4 +98,5 @@ def erase_person(session: Session, *, org: str, email: str, events: EventStore) 
     repository.delete_person(session, org=org, person=person)
     session.flush()
     removed, scrubbed = events.erase_pseudonyms(org, pseudonyms)
+    TieCache.beside(events).clear(org)  # the kept tie tables of the last analysis hold their pairs
     return ErasureResult(removed, scrubbed, metric_rows, identities, accounts)

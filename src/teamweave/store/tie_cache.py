@@ -1,0 +1,71 @@
+"""The tie tables of an org's latest analysis windows, kept between runs of ``teamweave analyze``.
+
+An incremental run (``analyze --since``) recomputes the windows new events can change, and their changes and
+tie turnover compare with the window before the first of them. With that window's ties kept here the run reads
+them instead of recomputing them from that window's events, so it loads about a week of events for a new week
+rather than the month before it too.
+
+What is kept: per org, period and window, the window's ties as pseudonym pairs with their weights
+(``a, b, weight, reciprocated`` and the channel weights): derived metadata, no content, no names, for the
+latest :data:`KEEP` windows of each period only. Erasing a person clears the org's cache
+(:meth:`TieCache.clear`): the next incremental run then loads the events it needs, as it would without a cache.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+from typing import Final
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from teamweave.store.events import EventStore, _safe_org
+
+KEEP: Final = 3
+"""Windows kept per period: a new week's first recomputed window is at most two windows before the last."""
+
+
+class TieCache:
+    """Files ``<root>/<org>/<period>/<window>.parquet``, written whole (a temporary file renamed into place)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    @classmethod
+    def beside(cls, events: EventStore) -> TieCache:
+        """The cache that goes with an event store: a folder inside its root, beside the orgs' events (which
+        the store finds as ``org=<org>`` folders only)."""
+        return cls(events.root / "tie-cache")
+
+    def _org(self, org: str) -> Path:
+        return self.root / f"org={_safe_org(org)}"
+
+    def _folder(self, org: str, period: str) -> Path:
+        return self._org(org) / period
+
+    def read(self, org: str, period: str, window: date) -> pa.Table | None:
+        """The kept ties of one window, or None when they are not kept."""
+        path = self._folder(org, period) / f"{window.isoformat()}.parquet"
+        return pq.read_table(path) if path.is_file() else None
+
+    def replace(self, org: str, period: str, tables: Mapping[date, pa.Table]) -> None:
+        """Keep ``tables`` (the ties of these windows, replacing what was kept for them), then only the latest
+        :data:`KEEP` windows of the period."""
+        folder = self._folder(org, period)
+        folder.mkdir(parents=True, exist_ok=True)
+        for window, table in tables.items():
+            path = folder / f"{window.isoformat()}.parquet"
+            partial = path.with_suffix(".partial")
+            pq.write_table(table, partial)
+            partial.replace(path)
+        kept = sorted(folder.glob("*.parquet"), key=lambda p: p.name)
+        for stale in kept[:-KEEP]:
+            stale.unlink()
+
+    def clear(self, org: str, period: str | None = None) -> None:
+        """Forget the org's kept ties (of one period, when given)."""
+        target = self._org(org) if period is None else self._folder(org, period)
+        shutil.rmtree(target, ignore_errors=True)

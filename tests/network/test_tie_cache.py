@@ -1,0 +1,73 @@
+"""An incremental run reads the kept ties of the window before the ones it recomputes (and so loads only the
+events of the recomputed windows); without them it loads that window's events, with the same rows either way."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pyarrow as pa
+from sqlalchemy.orm import Session
+from tests.network.test_incremental import FIRST, NEW_WEEK, ORG, _clear, _events, _rows, _seed
+
+from teamweave.analytics.windows import previous_window
+from teamweave.network.analysis import analyze
+from teamweave.store.events import EventStore
+from teamweave.store.tie_cache import KEEP, TieCache
+
+
+def _history(session: Session, tmp_path: Path) -> tuple[EventStore, TieCache]:
+    _seed(session)
+    store = EventStore(tmp_path / "events")
+    store.append(ORG, _events(FIRST, 14, seed=1))
+    analyze(session, org=ORG, events=store, k=2)
+    store.append(ORG, _events(NEW_WEEK, 1, seed=2))
+    return store, TieCache.beside(store)
+
+
+def _full(session: Session, store: EventStore) -> dict[str, list[tuple[object, ...]]]:
+    _clear(session)
+    analyze(session, org=ORG, events=store, k=2)
+    return _rows(session)
+
+
+def _kept(tmp_path: Path, period: str) -> list[str]:
+    return sorted(p.stem for p in (tmp_path / "events" / "tie-cache" / f"org={ORG}" / period).glob("*.parquet"))
+
+
+def test_a_full_run_keeps_the_latest_windows(session: Session, tmp_path: Path) -> None:
+    _history(session, tmp_path)
+    assert _kept(tmp_path, "week") == ["2024-04-15", "2024-04-22", "2024-04-29"]
+    assert _kept(tmp_path, "month") == ["2024-03-01", "2024-04-01", "2024-05-01"]
+    assert len(_kept(tmp_path, "week")) == KEEP
+
+
+def test_without_kept_ties_the_run_loads_the_window_before(session: Session, tmp_path: Path) -> None:
+    store, cache = _history(session, tmp_path)
+    cache.clear(ORG)
+    analyze(session, org=ORG, events=store, k=2, since=NEW_WEEK.date())
+    assert _rows(session) == _full(session, store)
+
+
+def test_the_kept_ties_are_what_the_run_compares_with(session: Session, tmp_path: Path) -> None:
+    """Emptying the kept ties of the window before the new week's changes that week's turnover: the run read
+    them, and did not recompute that window from its events."""
+    store, cache = _history(session, tmp_path)
+    week_before = previous_window(previous_window(NEW_WEEK.date(), period="week"), period="week")
+    kept = cache.read(ORG, "week", week_before)
+    assert kept is not None
+    assert kept.num_rows > 0
+    cache.replace(ORG, "week", {week_before: kept.slice(0, 0)})
+    analyze(session, org=ORG, events=store, k=2, since=NEW_WEEK.date())
+    tampered = _rows(session)
+    assert tampered != _full(session, store)
+
+
+def test_the_incremental_run_keeps_its_windows_for_the_next(session: Session, tmp_path: Path) -> None:
+    store, cache = _history(session, tmp_path)
+    analyze(session, org=ORG, events=store, k=2, since=NEW_WEEK.date())
+    assert _kept(tmp_path, "week")[-1] == NEW_WEEK.date().isoformat()
+    assert cache.read(ORG, "month", date(2024, 5, 1)) is not None
+    table = cache.read(ORG, "week", NEW_WEEK.date())
+    assert isinstance(table, pa.Table)
+    assert table.num_rows > 0
