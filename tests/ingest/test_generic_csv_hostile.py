@@ -1,6 +1,7 @@
 """Hostile CSV: missing columns, bad dates, huge fields and lines, NUL bytes, other encodings, random bytes.
 Open refuses a file that is not this format with InputFormatError; otherwise each bad row is quarantined with
-its line; nothing else is ever raised and nothing hangs."""
+its line; nothing else is ever raised and nothing hangs. Every input is read by both readers (row by row, and
+in blocks with Arrow, in blocks of 64 bytes and of the default size), which must agree in every respect."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.ingest.csv_readers import both
 
 from teamweave.errors import InputFormatError
-from teamweave.ingest import generic_csv
+from teamweave.ingest import generic_csv, generic_csv_blocks
 from teamweave.ingest.context import ImportContext
 from teamweave.ingest.generic_csv import CsvEvents
 from teamweave.ingest.identity import SourceIdentity
@@ -48,6 +50,12 @@ def _import(content: bytes) -> tuple[list[Interaction], ImportContext] | None:
         if refused is not None:
             assert refused.file == "events.csv"
             return None
+        both(path)
+        default, generic_csv_blocks.BLOCK_BYTES = generic_csv_blocks.BLOCK_BYTES, 64
+        try:
+            both(path)
+        finally:
+            generic_csv_blocks.BLOCK_BYTES = default
         with QuarantineWriter(Path(tmp) / "q", source="csv", run_id=1) as quarantine:
             ctx = ImportContext(org="acme", pseudonymiser=P, identities=Identities(), quarantine=quarantine)  # type: ignore[arg-type]
             events = list(connector.interactions(ctx))

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+import pyarrow.parquet as pq
 
 from teamweave.ingest.records import Interaction
 from teamweave.store.events import EventStore, records_to_table
@@ -77,3 +78,23 @@ def test_appender_forgets_files_an_erasure_removed(tmp_path: Path) -> None:
         again = appender.append_table(records_to_table([_event(i) for i in range(6)]))
     assert (again.added, again.duplicates) == (3, 3)  # the erased events 1, 3, 5 are stored again
     assert store.count("acme") == 6
+
+
+def test_months_and_time_order_whatever_the_input_order(tmp_path: Path) -> None:
+    """Each part file holds one UTC month in time order, whether the batch came in time order or not (an
+    ordered batch is not sorted again), with years before 1000 written with four digits."""
+    store = EventStore(tmp_path)
+    late = [_event(i, month=12 - i % 12) for i in range(40)]  # not in time order
+    early = Interaction(
+        org="acme", event_id="early", source="csv", kind="message", ts=datetime(1, 1, 1, tzinfo=UTC), actor="a"
+    )
+    with store.appender("acme") as appender:
+        assert appender.append_table(records_to_table(late)).added == 40
+        assert appender.append_table(records_to_table(sorted(late[:5], key=lambda e: e.ts))).duplicates == 5
+        assert appender.append_table(records_to_table([early])).added == 1
+    assert store.count("acme") == 41
+    assert store.months("acme") == ["0001-01", *(f"2024-{m:02d}" for m in range(1, 13))]
+    for part in store.files("acme"):
+        times = pq.read_table(part, columns=["ts"]).column(0).to_pylist()
+        assert times == sorted(times)
+        assert part.parent.name == f"month={times[0].year:04d}-{times[0].month:02d}"

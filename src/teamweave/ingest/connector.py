@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Protocol
+from typing import Protocol, runtime_checkable
+
+import pyarrow as pa
 
 from teamweave.ingest.context import ImportContext
 from teamweave.ingest.records import Interaction
@@ -17,3 +19,12 @@ class Connector(Protocol):
     def interactions(self, ctx: ImportContext) -> Iterator[Interaction]: ...
 
     def close(self) -> None: ...
+
+
+@runtime_checkable
+class TableConnector(Connector, Protocol):
+    """A connector that can also make its events as Arrow tables (:data:`~teamweave.store.events.EVENT_SCHEMA`):
+    the pipeline then reads ``event_tables``, which must give the events of ``interactions``, in the same order,
+    with the same effects on ``ctx`` (errors, skips, identities)."""
+
+    def event_tables(self, ctx: ImportContext) -> Iterator[pa.Table]: ...

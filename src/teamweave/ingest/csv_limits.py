@@ -1,13 +1,16 @@
-"""The csv module's field size limit is process-wide: set it for one reading and put it back afterwards."""
+"""Limits of CSV reading: the csv module's field size limit is process-wide (set it for one reading and put it
+back afterwards), and lines are read at most :data:`MAX_LINE_CHARS` at a time."""
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Final
+from typing import IO, Final
 
 DEFAULT_FIELD_CHARS: Final = 131_072  # the csv module's own default
+MAX_LINE_CHARS: Final = 1024 * 1024
+TOO_LONG: Final = "\ud800"  # a lone surrogate: never produced by decoding, marks a line cut for its length
 
 
 @contextmanager
@@ -27,3 +30,34 @@ def field_size_limit(limit: int) -> Iterator[None]:
         yield
     finally:
         csv.field_size_limit(previous)
+
+
+class BoundedLines:
+    """A text file's lines, each at most :data:`MAX_LINE_CHARS`; a longer one becomes a marked line
+    (:data:`TOO_LONG`, a bad row). ``consumed`` counts characters read, for progress; with ``count_bytes`` (a
+    handle decoding UTF-8 with ``surrogateescape``) it counts the file's bytes, so a reader can tell where it
+    stopped."""
+
+    def __init__(self, handle: IO[str], *, count_bytes: bool = False) -> None:
+        self._handle = handle
+        self._size: Callable[[str], int] = _utf8_size if count_bytes else len
+        self.consumed = 0
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        line = self._handle.readline(MAX_LINE_CHARS)
+        if not line:
+            raise StopIteration
+        self.consumed += self._size(line)
+        if len(line) >= MAX_LINE_CHARS and not line.endswith("\n"):
+            while (rest := self._handle.readline(MAX_LINE_CHARS)) and not rest.endswith("\n"):
+                self.consumed += self._size(rest)
+            self.consumed += self._size(rest)
+            line = TOO_LONG + "\n"
+        return line
+
+
+def _utf8_size(text: str) -> int:
+    return len(text.encode("utf-8", "surrogateescape"))

@@ -23,25 +23,30 @@ from operator import itemgetter
 from pathlib import Path
 from typing import IO, Final
 
+import pyarrow as pa
+
 from teamweave.errors import InputFormatError
 from teamweave.ingest.context import ImportContext
-from teamweave.ingest.csv_limits import DEFAULT_FIELD_CHARS, field_size_limit
+from teamweave.ingest.csv_limits import DEFAULT_FIELD_CHARS, MAX_LINE_CHARS, TOO_LONG, BoundedLines, field_size_limit
+from teamweave.ingest.generic_csv_blocks import read_in_blocks
+from teamweave.ingest.generic_csv_vector import (
+    DEFINED,
+    FLAG_TEXTS,
+    MAX_TARGETS,
+    MAX_VALUE_CHARS,
+    SOURCE,
+    TRUE_TEXTS,
+)
 from teamweave.ingest.identity import CACHE_LIMIT, SourceIdentity
 from teamweave.ingest.records import KINDS, SOURCES, Interaction
 
-SOURCE: Final = "csv"
-REQUIRED: Final = ("ts", "kind", "actor", "targets")
-OPTIONAL: Final = ("source", "audience", "duration", "channel", "thread", "id", "by_bot", "via_ai", "in_person")
-MAX_LINE_CHARS: Final = 1024 * 1024
-MAX_VALUE_CHARS: Final = 320
-MAX_TARGETS: Final = 10_000
-_TOO_LONG: Final = "\ud800"  # a lone surrogate: never produced by decoding, marks a line cut for its length
+REQUIRED: Final = DEFINED[:4]
+OPTIONAL: Final = DEFINED[4:]
 _NOT_TEXT = re.compile("[\x00\ud800\udc80-\udcff]")  # NUL, the long-line mark, undecodable bytes
 _EMAIL = re.compile(r"^[^@\s;,<>\"]+@[^@\s;,<>\"]+\.[^@\s;,<>\"]+$")
-_TRUE: Final = frozenset({"true", "yes", "1", "y"})
-_FALSE: Final = frozenset({"false", "no", "0", "n", ""})
-_FLAG_OF: Final = {value: value in _TRUE for value in _TRUE | _FALSE}
-DEFINED: Final = (*REQUIRED, *OPTIONAL)
+_TRUE: Final = TRUE_TEXTS
+_FALSE: Final = FLAG_TEXTS - TRUE_TEXTS
+_FLAG_OF: Final = {value: value in _TRUE for value in FLAG_TEXTS}
 _HASH_PREFIXES: Final = tuple(f"{column}=" for column in DEFINED)
 
 
@@ -79,30 +84,6 @@ def sniff(path: Path) -> bool:
         return False
 
 
-class _Lines:
-    """The file's lines, each at most :data:`MAX_LINE_CHARS`; a longer one becomes a marked line (a bad row).
-    ``consumed`` counts characters read, for progress."""
-
-    def __init__(self, handle: IO[str]) -> None:
-        self._handle = handle
-        self.consumed = 0
-
-    def __iter__(self) -> Iterator[str]:
-        return self
-
-    def __next__(self) -> str:
-        line = self._handle.readline(MAX_LINE_CHARS)
-        if not line:
-            raise StopIteration
-        self.consumed += len(line)
-        if len(line) >= MAX_LINE_CHARS and not line.endswith("\n"):
-            while (rest := self._handle.readline(MAX_LINE_CHARS)) and not rest.endswith("\n"):
-                self.consumed += len(rest)
-            self.consumed += len(rest)
-            line = _TOO_LONG + "\n"
-        return line
-
-
 def _value(row: dict[str, str], column: str) -> str:
     value = row.get(column, "").strip()
     if len(value) > MAX_VALUE_CHARS:
@@ -119,7 +100,10 @@ def _timestamp(text: str) -> datetime:
         raise BadRow("ts is not an ISO 8601 date and time", "ts") from None
     if parsed.tzinfo is None:
         raise BadRow("ts has no UTC offset (add Z or +hh:mm)", "ts")
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00:00+01:00, 9999-12-31T23:59:59-01:00
+        raise BadRow("ts out of range (years 1 to 9999 in UTC)", "ts") from None
 
 
 def _count(text: str, column: str) -> int | None:
@@ -143,7 +127,7 @@ def _flag(row: dict[str, str], column: str) -> bool:
 
 def _check_text(columns: list[str], values: list[str]) -> None:
     if len(values) != len(columns) or _NOT_TEXT.search("".join(values)):
-        if any(_TOO_LONG in value for value in values):
+        if any(TOO_LONG in value for value in values):
             raise BadRow(f"line longer than {MAX_LINE_CHARS} characters")
         if len(values) > len(columns):
             raise BadRow("more values than columns")
@@ -196,7 +180,7 @@ class CsvEvents:
         """One event per good row; each bad row is quarantined with its line and column."""
         ctx.progress.start("Reading CSV events", total=self.path.stat().st_size)
         with _open_text(self.path) as handle, field_size_limit(DEFAULT_FIELD_CHARS):
-            lines = _Lines(handle)
+            lines = BoundedLines(handle)
             next(lines, None)
             reader = csv.reader(lines)
             while True:
@@ -217,6 +201,31 @@ class CsvEvents:
                     lines.consumed = 0
             ctx.progress.advance(lines.consumed)
         ctx.progress.finish()
+
+    def event_tables(self, ctx: ImportContext) -> Iterator[pa.Table]:
+        """The events of :meth:`interactions` (the same rows, ids, identities in the same order, errors and skips),
+        as Arrow tables in row order: plain blocks of lines column by column, the others row by row
+        (:func:`~teamweave.ingest.generic_csv_blocks.read_in_blocks`)."""
+        return read_in_blocks(self, ctx)
+
+    def read_row(self, values: list[str], line: int, ctx: ImportContext) -> Interaction | None:
+        """The event of one row of values read by the csv module from ``line`` (None: blank, bad or skipped)."""
+        if not "".join(values).strip():
+            return None  # blank lines and spreadsheets' all-empty rows
+        return self._row(values, line, ctx)
+
+    def pseudonym(self, ctx: ImportContext, value: str, *, is_bot: bool = False) -> str:
+        """The pseudonym of an actor or target value, through this reader's cache (as the row reader does)."""
+        return self._pseudonym(ctx, value, is_bot=is_bot)
+
+    def channel(self, ctx: ImportContext, source: str, channel: str) -> str:
+        """The pseudonym of a channel, through this reader's cache."""
+        return self._channel(ctx, source, channel)
+
+    def cache_room(self, values: list[str], *, is_bot: bool) -> int:
+        """Values that can still be resolved before the identity cache is emptied, once ``values`` are."""
+        cache = self._pseudonyms[is_bot]
+        return CACHE_LIMIT - len(cache) - sum(1 for value in values if value not in cache)
 
     def _row(self, values: list[str], line: int, ctx: ImportContext) -> Interaction | None:
         try:
@@ -250,10 +259,11 @@ class CsvEvents:
         if source not in SOURCES or kind not in KINDS or None in flags:
             return None
         try:
-            ts = datetime.fromisoformat(ts_text)
-        except ValueError:
-            return None
-        if ts.tzinfo is None:
+            parsed = datetime.fromisoformat(ts_text)
+            if parsed.tzinfo is None:
+                return None
+            ts = parsed.astimezone(UTC)
+        except (ValueError, OverflowError):
             return None
         target_values = self._targets(raw[3], actor_value)  # from here on a BadRow is the general reader's too
         audience = _count(audience_text, "audience")
@@ -266,7 +276,7 @@ class CsvEvents:
             event_id=pseudonymiser.event_id(source, source_id or _hash_of(stripped)),
             source=source,
             kind=kind,
-            ts=ts.astimezone(UTC),
+            ts=ts,
             actor=self._pseudonym(ctx, actor_value, is_bot=by_bot),
             targets=self._target_pseudonyms(ctx, target_values),
             audience=len(target_values) if audience is None else audience,

@@ -20,12 +20,14 @@ from pathlib import Path
 from time import perf_counter
 from typing import Final
 
+import pyarrow as pa
+import pyarrow.compute as pc
 from sqlalchemy.orm import Session
 
 from teamweave.errors import TeamweaveError
 from teamweave.imports import service as imports_service
 from teamweave.imports.schemas import ImportSummary
-from teamweave.ingest.connector import Connector
+from teamweave.ingest.connector import Connector, TableConnector
 from teamweave.ingest.context import ImportContext
 from teamweave.ingest.detect import Format, detect_format, parse_format
 from teamweave.ingest.email_export import EmailArchive
@@ -131,6 +133,34 @@ def _append_batches(records: Iterable[Interaction], events: EventStore, org: str
     return added, duplicates, kinds
 
 
+def _append_tables(tables: Iterable[pa.Table], events: EventStore, org: str) -> tuple[int, int, Counter[str]]:
+    """:func:`_append_batches` for a connector that makes event tables: the same batches of exactly
+    :data:`BATCH_SIZE` events (so the same duplicate is kept as with records), whatever the tables' sizes."""
+    added = duplicates = 0
+    kinds: Counter[str] = Counter()
+    held: list[pa.Table] = []
+    rows = 0
+    with events.appender(org) as appender:
+
+        def append(batch: pa.Table) -> None:
+            nonlocal added, duplicates
+            counts = pc.value_counts(batch.column("kind").combine_chunks())
+            kinds.update(dict(zip(counts.field(0).to_pylist(), counts.field(1).to_pylist(), strict=True)))
+            result = appender.append_table(batch)
+            added, duplicates = added + result.added, duplicates + result.duplicates
+
+        for table in tables:
+            held.append(table)
+            rows += table.num_rows
+            while rows >= BATCH_SIZE:
+                joined = pa.concat_tables(held)
+                append(joined.slice(0, BATCH_SIZE))
+                held, rows = [joined.slice(BATCH_SIZE)], rows - BATCH_SIZE
+        if rows:
+            append(pa.concat_tables(held))
+    return added, duplicates, kinds
+
+
 def import_path(
     session: Session,
     *,
@@ -191,7 +221,10 @@ def run_connector(
                 progress=progress or NullProgress(),
             )
             with _rare_collections():
-                added, duplicates, kinds = _append_batches(connector.interactions(ctx), events, org)
+                if isinstance(connector, TableConnector):
+                    added, duplicates, kinds = _append_tables(connector.event_tables(ctx), events, org)
+                else:
+                    added, duplicates, kinds = _append_batches(connector.interactions(ctx), events, org)
     except TeamweaveError as error:
         identities.flush()  # the events appended before the failure name these identities
         imports_service.fail_run(session, run=run, error=str(error))

@@ -17,8 +17,8 @@ from teamweave.errors import NotFound
 from teamweave.notify import service as notify_service
 from teamweave.privacy import repository
 from teamweave.store.events import EventStore
-from teamweave.store.tie_cache import TieCache
 from teamweave.store.rows import plain
+from teamweave.store.tie_cache import TieCache
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,8 @@ class AppendResult:
     duplicates: int
 
 
-def _safe_org(org: str) -> str:
+def safe_org(org: str) -> str:
+    """``org`` when it can name a folder (no separators, dots or '='); else a ValueError."""
     if not org or any(c in org for c in "/\\=.") or org.strip() != org:
         raise ValueError(f"invalid org id {org!r}")
     return org
@@ -77,7 +78,7 @@ class EventStore:
         self.root = Path(root)
 
     def org_dir(self, org: str) -> Path:
-        return self.root / f"org={_safe_org(org)}"
+        return self.root / f"org={safe_org(org)}"
 
     def files(self, org: str) -> list[Path]:
         return sorted(self.org_dir(org).glob("month=*/*.parquet"))
@@ -241,11 +242,15 @@ class EventAppender:
             return AppendResult(0, 0)
         table = table.cast(EVENT_SCHEMA)
         store, org = self._store, self._org
-        table = table.sort_by("ts")  # stable; each month is then one slice, already in time order
-        months = pc.value_counts(pc.strftime(table.column("ts"), format="%Y-%m"))
+        ts = table.column("ts")
+        if len(ts) > 1 and not pc.all(pc.greater_equal(ts.slice(1), ts.slice(0, len(ts) - 1))).as_py():
+            table = table.sort_by("ts")  # stable; each month is then one slice, already in time order
+            ts = table.column("ts")
+        months = pc.value_counts(pc.add(pc.multiply(pc.year(ts), 100), pc.month(ts)))  # strftime: 20x slower
         with store._lock(org):
             added = offset = 0
-            for month, rows in sorted(zip(months.field(0).to_pylist(), months.field(1).to_pylist(), strict=True)):
+            for year_month, rows in sorted(zip(months.field(0).to_pylist(), months.field(1).to_pylist(), strict=True)):
+                month = f"{year_month // 100:04d}-{year_month % 100:02d}"
                 part, offset = table.slice(offset, rows), offset + rows
                 month_dir = store.org_dir(org) / f"month={month}"
                 part = _new_rows(part, self._stored_ids(month, month_dir).values())

@@ -22,7 +22,7 @@ from typing import Final
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from teamweave.store.events import EventStore, _safe_org
+from teamweave.store.events import EventStore, safe_org
 
 KEEP: Final = 3
 """Windows kept per period: a new week's first recomputed window is at most two windows before the last."""
@@ -41,7 +41,7 @@ class TieCache:
         return cls(events.root / "tie-cache")
 
     def _org(self, org: str) -> Path:
-        return self.root / f"org={_safe_org(org)}"
+        return self.root / f"org={safe_org(org)}"
 
     def _folder(self, org: str, period: str) -> Path:
         return self._org(org) / period
