@@ -12,11 +12,11 @@ from hypothesis import strategies as st
 
 from teamweave.errors import InputFormatError
 from teamweave.ingest.context import ImportContext
+from teamweave.ingest.csv_limits import MAX_LINE_CHARS
 from teamweave.ingest.identity import SourceIdentity
 from teamweave.ingest.quarantine import QuarantineWriter
 from teamweave.ingest.records import Interaction
 from teamweave.ingest.vivainsights import SOURCE, VivaInsightsQuery
-from teamweave.ingest.vivainsights_csv import MAX_LINE_CHARS
 from teamweave.privacy.pseudonym import Pseudonymiser
 
 P = Pseudonymiser(b"k" * 32)

@@ -8,6 +8,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import IO, Final
 
+from teamweave.ingest.context import ImportContext
+
 DEFAULT_FIELD_CHARS: Final = 131_072  # the csv module's own default
 MAX_LINE_CHARS: Final = 1024 * 1024
 TOO_LONG: Final = "\ud800"  # a lone surrogate: never produced by decoding, marks a line cut for its length
@@ -61,3 +63,28 @@ class BoundedLines:
 
 def _utf8_size(text: str) -> int:
     return len(text.encode("utf-8", "surrogateescape"))
+
+
+def data_rows(handle: IO[str], *, file: str, ctx: ImportContext) -> Iterator[tuple[int, list[str]]]:
+    """The CSV rows after the header, each with the file line it ends on, within these limits
+    (:class:`BoundedLines`, :data:`DEFAULT_FIELD_CHARS`). Blank rows (and spreadsheets' all-empty ones) are no
+    rows; a row the csv module cannot read is reported to ``ctx`` as bad and skipped; ``ctx.progress`` advances
+    by the characters read."""
+    with field_size_limit(DEFAULT_FIELD_CHARS):
+        lines = BoundedLines(handle)
+        next(lines, None)
+        reader = csv.reader(lines)
+        while True:
+            try:
+                values = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                ctx.bad(location=f"{file}, line {reader.line_num + 1}", reason=f"unreadable row ({exc})")
+                continue
+            if "".join(values).strip():
+                yield reader.line_num + 1, values
+            if lines.consumed >= 1 << 20:
+                ctx.progress.advance(lines.consumed)
+                lines.consumed = 0
+        ctx.progress.advance(lines.consumed)

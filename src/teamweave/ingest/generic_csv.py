@@ -27,7 +27,11 @@ import pyarrow as pa
 
 from teamweave.errors import InputFormatError
 from teamweave.ingest.context import ImportContext
-from teamweave.ingest.csv_limits import DEFAULT_FIELD_CHARS, MAX_LINE_CHARS, TOO_LONG, BoundedLines, field_size_limit
+from teamweave.ingest.csv_limits import (
+    MAX_LINE_CHARS,
+    TOO_LONG,
+    data_rows,
+)
 from teamweave.ingest.generic_csv_blocks import read_in_blocks
 from teamweave.ingest.generic_csv_vector import (
     DEFINED,
@@ -179,27 +183,11 @@ class CsvEvents:
     def interactions(self, ctx: ImportContext) -> Iterator[Interaction]:
         """One event per good row; each bad row is quarantined with its line and column."""
         ctx.progress.start("Reading CSV events", total=self.path.stat().st_size)
-        with _open_text(self.path) as handle, field_size_limit(DEFAULT_FIELD_CHARS):
-            lines = BoundedLines(handle)
-            next(lines, None)
-            reader = csv.reader(lines)
-            while True:
-                try:
-                    values = next(reader)
-                except StopIteration:
-                    break
-                except csv.Error as exc:
-                    ctx.bad(location=f"{self.path.name}, line {reader.line_num + 1}", reason=f"unreadable row ({exc})")
-                    continue
-                if not "".join(values).strip():
-                    continue  # blank lines and spreadsheets' all-empty rows
-                event = self._row(values, reader.line_num + 1, ctx)
+        with _open_text(self.path) as handle:
+            for line, values in data_rows(handle, file=self.path.name, ctx=ctx):
+                event = self._row(values, line, ctx)
                 if event is not None:
                     yield event
-                if lines.consumed >= 1 << 20:
-                    ctx.progress.advance(lines.consumed)
-                    lines.consumed = 0
-            ctx.progress.advance(lines.consumed)
         ctx.progress.finish()
 
     def event_tables(self, ctx: ImportContext) -> Iterator[pa.Table]:

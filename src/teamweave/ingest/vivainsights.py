@@ -20,7 +20,6 @@ pseudonym: no raw PersonId is written anywhere. Each bad row is quarantined with
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -28,12 +27,11 @@ from typing import Final, TypeAlias
 
 from teamweave.errors import InputFormatError
 from teamweave.ingest.context import ImportContext
-from teamweave.ingest.csv_limits import DEFAULT_FIELD_CHARS, field_size_limit
+from teamweave.ingest.csv_limits import data_rows
 from teamweave.ingest.identity import CACHE_LIMIT, SourceIdentity
 from teamweave.ingest.records import Interaction
 from teamweave.ingest.vivainsights_csv import (
     BadRow,
-    Lines,
     QueryColumns,
     QueryType,
     check_text,
@@ -114,26 +112,11 @@ class VivaInsightsQuery:
         with its line and column."""
         ctx.progress.start("Reading a Viva Insights query", total=self.path.stat().st_size)
         read = self._tie if self.columns.query == "p2p" else self._person
-        with open_text(self.path) as handle, field_size_limit(DEFAULT_FIELD_CHARS):
-            lines = Lines(handle)
-            next(lines, None)
-            reader = csv.reader(lines)
-            while True:
-                try:
-                    values = next(reader)
-                except StopIteration:
-                    break
-                except csv.Error as exc:
-                    ctx.bad(location=_location(self.path, reader.line_num + 1, None), reason=f"unreadable row ({exc})")
-                    continue
-                if "".join(values).strip():  # blank lines and spreadsheets' all-empty rows are no rows
-                    event = self._row(read, values, reader.line_num + 1, ctx)
-                    if event is not None:
-                        yield event
-                if lines.consumed >= 1 << 20:
-                    ctx.progress.advance(lines.consumed)
-                    lines.consumed = 0
-            ctx.progress.advance(lines.consumed)
+        with open_text(self.path) as handle:
+            for line, values in data_rows(handle, file=self.path.name, ctx=ctx):
+                event = self._row(read, values, line, ctx)
+                if event is not None:
+                    yield event
         ctx.progress.finish()
 
     def _row(self, read: _Reader, values: list[str], line: int, ctx: ImportContext) -> Interaction | None:

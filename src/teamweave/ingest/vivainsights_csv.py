@@ -16,16 +16,15 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import IO, Final, Literal
 
 from teamweave.errors import InputFormatError
+from teamweave.ingest.csv_limits import MAX_LINE_CHARS, TOO_LONG
 
 QueryType = Literal["p2p", "pq"]
-MAX_LINE_CHARS: Final = 1024 * 1024
 MAX_ID_CHARS: Final = 320
 EVENT_HOUR: Final = 12
 """The hour (UTC) at which a tie is dated on its day: the row has a period, never a time of day."""
@@ -38,7 +37,6 @@ _NOT_NAME = re.compile(r"[^a-z0-9_]")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _NOT_TEXT = re.compile("[\x00\udc80-\udcff]")  # NUL and bytes that are not UTF-8 (kept as surrogates)
-_TOO_LONG: Final = "\ud800"  # a lone surrogate no decoding produces: marks a line cut for its length
 _NOT_TEXT_OR_CUT = re.compile("[\x00\ud800\udc80-\udcff]")  # either, or the long-line mark: the usual row's one check
 
 
@@ -181,7 +179,7 @@ def check_text(columns: QueryColumns, values: list[str]) -> None:
     """A row has as many values as the header has columns, each of them text (UTF-8, no NUL, not cut)."""
     if len(values) == columns.width and not _NOT_TEXT_OR_CUT.search("".join(values)):
         return  # the usual row: one search over the whole row
-    if any(_TOO_LONG in value for value in values):
+    if any(TOO_LONG in value for value in values):
         raise BadRow(f"line longer than {MAX_LINE_CHARS} characters")
     if len(values) != columns.width:
         raise BadRow(f"{len(values)} values but the header has {columns.width} columns")
@@ -193,30 +191,6 @@ def check_text(columns: QueryColumns, values: list[str]) -> None:
 def open_text(path: Path) -> IO[str]:
     """The file as text: UTF-8 (a BOM dropped); bytes that are not UTF-8 kept as surrogates, found per row."""
     return open(path, encoding="utf-8-sig", errors="surrogateescape", newline="")  # closed by the caller
-
-
-class Lines:
-    """The file's lines, each at most :data:`MAX_LINE_CHARS`; a longer one becomes a marked line (a bad row).
-    ``consumed`` counts characters read, for progress."""
-
-    def __init__(self, handle: IO[str]) -> None:
-        self._handle = handle
-        self.consumed = 0
-
-    def __iter__(self) -> Iterator[str]:
-        return self
-
-    def __next__(self) -> str:
-        line = self._handle.readline(MAX_LINE_CHARS)
-        if not line:
-            raise StopIteration
-        self.consumed += len(line)
-        if len(line) >= MAX_LINE_CHARS and not line.endswith("\n"):
-            while (rest := self._handle.readline(MAX_LINE_CHARS)) and not rest.endswith("\n"):
-                self.consumed += len(rest)
-            self.consumed += len(rest)
-            line = _TOO_LONG + "\n"
-        return line
 
 
 def read_header(path: Path) -> list[str]:
