@@ -26,7 +26,7 @@ from teamweave.checkins import service as checkins_service
 from teamweave.config import Settings
 from teamweave.demo.run import DemoInfo, prepare
 from teamweave.moments import service as moments_service
-from teamweave.network.models import PersonMetric, TeamMetric
+from teamweave.network.models import NetworkStructure, PersonMetric, TeamMetric
 from teamweave.people import service as people_service
 from teamweave.people.schemas import DirectoryEntry
 from teamweave.recognition import service as recognition_service
@@ -175,6 +175,29 @@ def test_bridge_person_has_the_highest_cross_team_share_among_well_connected_peo
     assert bridge in candidates
     assert max(candidates, key=lambda p: candidates[p]) == bridge
     assert mean_ties[bridge] == max(mean_ties.values())
+
+
+def test_bridge_person_is_the_broker_of_the_strong_tie_network(prepared: Prepared) -> None:
+    """The planted bridge carrier has, month by month on average, the highest betweenness, the lowest Burt's
+    constraint and the largest effective size of everyone (analytics.structure, on strong ties)."""
+    bridge = prepared.pseudonym(prepared.info.manifest.phenomena.bridge_person)
+
+    def mean_of(attribute: str) -> dict[str, float]:
+        return {p: mean(values.values()) for p, values in prepared.person_series(attribute).items()}
+
+    between, constraint, size = mean_of("betweenness"), mean_of("burt_constraint"), mean_of("effective_size")
+    assert max(between, key=lambda p: between[p]) == bridge
+    assert min(constraint, key=lambda p: constraint[p]) == bridge
+    assert max(size, key=lambda p: size[p]) == bridge
+    assert len(between) >= 300  # everyone with a tie has a value
+
+
+def test_communities_follow_the_teams(prepared: Prepared) -> None:
+    with session_scope(prepared.runtime.sessions) as session:
+        rows = session.execute(select(NetworkStructure).where(NetworkStructure.period == "month")).scalars().all()
+    assert len(rows) == len(prepared.months)
+    assert all(r.team_nmi is not None and r.team_nmi > 0.9 for r in rows)  # teams talk mostly inside
+    assert all(r.communities >= 15 for r in rows)
 
 
 def test_after_hours_creep_team_rises(prepared: Prepared) -> None:
