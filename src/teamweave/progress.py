@@ -31,3 +31,13 @@ class NullProgress:
 
     def finish(self) -> None:
         return None
+
+
+def shown(progress: ProgressReporter) -> bool:
+    """Whether ``progress`` displays anything: work done only for the display (counting a total before
+    starting, say) can be skipped when it does not.
+
+    >>> shown(NullProgress())
+    False
+    """
+    return not isinstance(progress, NullProgress)

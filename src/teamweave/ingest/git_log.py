@@ -15,10 +15,9 @@ import re
 import subprocess
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Final
+from typing import IO, Final, NamedTuple
 
 from teamweave.errors import InputFormatError
 
@@ -41,20 +40,20 @@ _KEYS: Final = ",".join(f"key={key}" for key in TRAILER_KINDS)
 LOG_FORMAT: Final = f"%H%x1f%aN%x1f%aE%x1f%at%x1f%(trailers:{_KEYS},unfold,separator=%x1e)"
 LOG_REFS: Final = ("--exclude=refs/stash", "--exclude=refs/notes/*", "--all")
 """Which commits are read: everything reachable from branches, tags and remotes (not stashes, not notes)."""
+_SHA = re.compile(r"[0-9a-f]{40,64}")
 _CONTACT = re.compile(r"^\s*(?P<name>[^<>]*?)\s*<(?P<email>[^<>\s]+@[^<>\s]+)>\s*$")
 
 
-@dataclass(frozen=True, slots=True)
-class Trailer:
-    """A person named by a trailer: ``key`` is lower case (``reviewed-by``); ``email`` None when none is given."""
+class Trailer(NamedTuple):
+    """A person named by a trailer: ``key`` is lower case (``reviewed-by``); ``email`` None when none is given.
+    (A NamedTuple, immutable like a frozen dataclass and several times cheaper to build: one per trailer.)"""
 
     key: str
     name: str
     email: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class GitCommit:
+class GitCommit(NamedTuple):
     """One commit as metadata: id, mailmapped author, author date (UTC) and the trailers we read."""
 
     sha: str
@@ -113,7 +112,7 @@ def parse_contact(value: str) -> tuple[str, str | None]:
 def parse_record(record: str) -> GitCommit:
     """One ``LOG_FORMAT`` record -> a commit; BadCommit when a field is missing or malformed."""
     fields = record.strip("\n").split(FIELD_SEP)
-    sha = fields[0] if fields and re.fullmatch(r"[0-9a-f]{40,64}", fields[0]) else None
+    sha = fields[0] if fields and _SHA.fullmatch(fields[0]) else None
     if sha is None or len(fields) != 5:
         raise BadCommit(sha, "unreadable git log record")
     _, name, email, stamp, trailer_text = fields

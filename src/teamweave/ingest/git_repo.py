@@ -24,6 +24,7 @@ import re
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 from typing import Final
@@ -42,6 +43,7 @@ from teamweave.ingest.git_log import (
 )
 from teamweave.ingest.identity import SourceIdentity
 from teamweave.ingest.records import Interaction
+from teamweave.progress import shown
 
 SOURCE: Final = "git"
 NO_TRAILERS: Final = "commit without co-author or review trailers (one person's work)"
@@ -50,6 +52,7 @@ PREFETCH_COMMITS: Final = 2_000
 _BOT = re.compile(r"\[bot\]|^(\d+\+)?(dependabot|renovate|github-actions)(\b|-|$)", re.IGNORECASE)
 
 
+@lru_cache(maxsize=65_536)  # the same few hundred people sign most commits
 def is_bot(name: str, email: str) -> bool:
     """True for the bots of code hosting: ``[bot]`` names or addresses, dependabot, renovate, github-actions.
 
@@ -128,7 +131,7 @@ class GitRepository:
 
     def interactions(self, ctx: ImportContext) -> Iterator[Interaction]:
         """The events of every commit, newest first; bad records are quarantined and the rest still goes in."""
-        ctx.progress.start("Reading git history", total=self._commit_count())
+        ctx.progress.start("Reading git history", total=self._commit_count() if shown(ctx.progress) else None)
         for item in self._mailmapped(read_log(self.path)):
             self.tally.commits += 1
             if isinstance(item, BadCommit):
@@ -183,8 +186,18 @@ class GitRepository:
             else:
                 people[(trailer.key, email.lower())] = (name, email.lower())
         co_authors = sum(1 for key, _ in people if TRAILER_KINDS[key] == "co_author")
+        thread = ctx.pseudonymiser.channel(SOURCE, commit.sha) if people else ""
         events = [
-            self._event(ctx, commit, key, name, email, author=author, author_bot=author_bot, co_authors=co_authors)
+            self._event(
+                ctx,
+                commit,
+                key,
+                name,
+                email,
+                author=(author, author_bot),
+                co_authors=co_authors,
+                thread=thread,
+            )
             for (key, _), (name, email) in people.items()
         ]
         return [e for e in events if e is not None]
@@ -197,14 +210,16 @@ class GitRepository:
         name: str,
         email: str,
         *,
-        author: str,
-        author_bot: bool,
+        author: tuple[str, bool],
         co_authors: int,
+        thread: str,
     ) -> Interaction | None:
+        """One trailer's event; ``author`` is the author's pseudonym and whether they are a bot."""
         kind = TRAILER_KINDS[key]
+        author_id, author_bot = author
         person_bot = is_bot(name, email)
         person = _pseudonym(ctx, name, email, bot=person_bot)
-        if person == author:
+        if person == author_id:
             self._skip(ctx, SELF_TRAILER)
             return None
         co_author = kind == "co_author"
@@ -214,11 +229,11 @@ class GitRepository:
             source=SOURCE,
             kind=kind,
             ts=commit.ts,
-            actor=author if co_author else person,
-            targets=(person,) if co_author else (author,),
+            actor=author_id if co_author else person,
+            targets=(person,) if co_author else (author_id,),
             audience=co_authors if co_author else 1,
             channel=self._channel or self._repository_channel(ctx),
-            thread=ctx.pseudonymiser.channel(SOURCE, commit.sha),
+            thread=thread,
             by_bot=author_bot if co_author else person_bot,
         )
 
