@@ -173,7 +173,7 @@ def _teamweave(data: Path, extra: list[str], *, save_year: bool) -> dict[str, fl
     from teamweave.analytics.pipeline import connect, period_tables
     from teamweave.analytics.tie_store import window_ties
     from teamweave.analytics.ties import load_participants
-    from teamweave.network.analysis import _visible_team_ties
+    from teamweave.network.period_analysis import visible_team_ties
     from teamweave.store.tie_cache import KEEP, TieCache
 
     people = pq.read_table(data / "people.parquet")
@@ -200,7 +200,7 @@ def _teamweave(data: Path, extra: list[str], *, save_year: bool) -> dict[str, fl
         windows = sorted(r[0] for r in con.execute("SELECT DISTINCT window_start FROM tw_ties").fetchall())
         TieCache(data / "tie-cache").replace(BENCH_ORG, period, window_ties(con, windows[-KEEP:]))  # as analyze
         lap(f"keep_ties_{period}")
-        _visible_team_ties(tables.team_ties, tables.teams, k=5)  # the k filter analyze applies to team ties
+        visible_team_ties(tables.team_ties, tables.teams, k=5)  # the k filter analyze applies to team ties
         lap(f"visible_team_ties_{period}")
         out[f"ties_{period}"] = tables.ties
         out[f"persons_{period}"] = tables.persons.num_rows
@@ -275,7 +275,7 @@ def step_new_week(data: Path) -> dict[str, float]:
     from teamweave.analytics.structure import structure_loaded
     from teamweave.analytics.ties import load_participants
     from teamweave.analytics.windows import previous_window
-    from teamweave.network.analysis import _visible_team_ties
+    from teamweave.network.period_analysis import visible_team_ties
     from teamweave.store.tie_cache import TieCache
 
     people = pq.read_table(data / "people.parquet")
@@ -307,7 +307,7 @@ def step_new_week(data: Path) -> dict[str, float]:
         persons, teams, between = (
             keep_windows(t, keep[period]) for t in (tables.persons, tables.teams, tables.team_ties)
         )
-        _visible_team_ties(between, teams, k=5)
+        visible_team_ties(between, teams, k=5)
         if period == "month":
             structure_loaded(con, period=period, people=people, windows=keep[period])
         out[f"windows_{period}"] = len(keep[period])

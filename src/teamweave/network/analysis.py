@@ -14,27 +14,23 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import duckdb
-import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 from sqlalchemy.orm import Session
 
-from teamweave.analytics.incremental import INTEGRATION_REACH, MARGIN, keep_windows, plan
+from teamweave.analytics.incremental import INTEGRATION_REACH, MARGIN, plan
 from teamweave.analytics.integration import integration_curve
-from teamweave.analytics.pipeline import connect, period_tables
+from teamweave.analytics.pipeline import connect
 from teamweave.analytics.queries import load_table
-from teamweave.analytics.structure import STRUCTURE_PERIODS, structure_loaded
-from teamweave.analytics.tie_store import window_ties
-from teamweave.analytics.ties import load_participants, people_table
+from teamweave.analytics.ties import people_table
 from teamweave.analytics.windows import PERIODS, check_period, previous_window
 from teamweave.imports import service as imports_service
 from teamweave.network import writer
 from teamweave.network.models import AnalysisRun
+from teamweave.network.period_analysis import Inputs, PeriodResult, analyze_period
 from teamweave.people import service as people_service
-from teamweave.privacy.thresholds import effective_k, passes
 from teamweave.progress import NullProgress, ProgressReporter
 from teamweave.store.events import EventStore
-from teamweave.store.tie_cache import KEEP, TieCache
+from teamweave.store.tie_cache import TieCache
 
 STEPS_PER_PERIOD = 4
 
@@ -57,15 +53,6 @@ class AnalysisSummary:
     """Communities found in the latest analysed month (None: no month analysed)."""
     team_nmi: float | None = None
     """Their agreement with the formal teams (normalised mutual information, 0..1)."""
-
-
-@dataclass
-class _PeriodResult:
-    windows: int
-    people: set[str]
-    pairs: int  # distinct pairs with a tie in some window (the same pairs whatever the period)
-    hidden: int
-    structure: dict[str, object] | None = None  # the latest window's network structure row, if computed
 
 
 def _store_integration(
@@ -107,114 +94,6 @@ def _nodes(session: Session, *, org: str) -> tuple[pa.Table, list[str]]:
     return people_table((e.pseudonym, e.team_id, e.timezone, e.start_date, e.site_id) for e in kept), opted_out
 
 
-def _visible_team_ties(table: pa.Table, teams: pa.Table, *, k: int) -> tuple[pa.Table, int]:
-    """Team ties of a window between teams that both had at least k members in that window (``teams``: the
-    team metrics, with ``window_start, team_id, members``); ties to smaller teams would expose people.
-
-    Done as two Arrow semi-joins (no Python loop over the ties: 2.4M team ties took 3 s that way)."""
-    sizes = pc.unique(teams.column("members")).drop_null()
-    passing = pa.array([n for n in sizes.to_pylist() if passes(n, k)], type=sizes.type)
-    shown = teams.filter(pc.is_in(teams.column("members"), value_set=passing))
-    shown = shown.select(["window_start", "team_id"])
-    kept = table.append_column("_row", pa.array(np.arange(table.num_rows, dtype=np.int64)))
-    for end in ("team_a", "team_b"):
-        kept = kept.join(shown.rename_columns(["window_start", end]), keys=["window_start", end], join_type="left semi")
-    order = pc.sort_indices(kept.column("_row"))
-    kept = kept.take(order).drop_columns(["_row"])
-    return kept, table.num_rows - kept.num_rows
-
-
-@dataclass(frozen=True)
-class _Inputs:
-    """What ``ties.load_participants`` needs besides the events: the nodes, identity map, opt-outs, bots."""
-
-    people: pa.Table
-    aliases: dict[str, str]
-    opted_out: list[str]
-    bots: list[str]
-    work_day: tuple[int, int]
-
-    def load(self, con: duckdb.DuckDBPyConnection, events: duckdb.DuckDBPyRelation) -> int:
-        return load_participants(
-            con,
-            events,
-            people=self.people,
-            aliases=self.aliases,
-            excluded=self.opted_out,
-            bots=self.bots,
-            work_day_start=self.work_day[0],
-            work_day_end=self.work_day[1],
-        )
-
-
-def _with_structure(persons: pa.Table, placed: pa.Table) -> pa.Table:
-    """The person rows with each person's structural metrics of the same window (None where there are none)."""
-    day = placed.column("window_start").cast(persons.schema.field("window_start").type)
-    placed = placed.set_column(0, "window_start", day)
-    return persons.join(placed, keys=["window_start", "person"], join_type="left outer")
-
-
-def _analyze_period(
-    session: Session,
-    con: duckdb.DuckDBPyConnection,
-    *,
-    org: str,
-    period: str,
-    inputs: _Inputs,
-    k: int,
-    progress: ProgressReporter,
-    cache: TieCache,
-    keep: list[date] | None = None,
-    context: dict[date, pa.Table] | None = None,
-) -> _PeriodResult:
-    """Metrics of every window of ``period`` in the loaded participants, stored; with ``keep``, only those of
-    the windows ``keep`` are stored (an incremental run), replacing the stored rows of those windows; with
-    ``context``, the kept ties of windows whose events were not loaded (``pipeline.period_tables``). The ties
-    of the latest windows computed go to ``cache`` for the next incremental run."""
-    work_day = inputs.work_day
-    tables = period_tables(
-        con,
-        people=inputs.people,
-        period=period,
-        k=effective_k(k),
-        work_day_start=work_day[0],
-        work_day_end=work_day[1],
-        context=context,
-    )
-    _keep_latest_ties(con, cache, org=org, period=period, keep=keep)
-    progress.advance(2)
-    persons, teams, between = tables.persons, tables.teams, tables.team_ties
-    if keep is not None:
-        persons, teams, between = (keep_windows(t, keep) for t in (persons, teams, between))
-    between, hidden = _visible_team_ties(between, teams, k=k)
-    progress.advance()
-    latest = None
-    if period in STRUCTURE_PERIODS:
-        windows = keep if keep is not None else persons.column("window_start").unique().to_pylist()
-        placed, structure = structure_loaded(con, period=period, people=inputs.people, windows=windows)
-        persons = _with_structure(persons, placed)
-        writer.replace_network_structure(session, org=org, period=period, rows=structure, windows=keep)
-        latest = structure.slice(structure.num_rows - 1).to_pylist()[0] if structure.num_rows else None
-    writer.replace_person_metrics(session, org=org, period=period, rows=persons, windows=keep)
-    writer.replace_team_metrics(session, org=org, period=period, rows=teams, windows=keep)
-    writer.replace_team_ties(session, org=org, period=period, rows=between, windows=keep)
-    progress.advance()
-    windows = tables.windows if keep is None else len(set(teams.column("window_start").to_pylist()))
-    return _PeriodResult(windows, set(persons.column("person").to_pylist()), tables.pairs, hidden, latest)
-
-
-def _keep_latest_ties(
-    con: duckdb.DuckDBPyConnection, cache: TieCache, *, org: str, period: str, keep: list[date] | None
-) -> None:
-    """Keep the ties of the latest computed windows that have ties (all windows in a full run, which first
-    forgets what was kept; the recomputed ones in an incremental run) for the next incremental run."""
-    if keep is None:
-        cache.clear(org, period)
-    rows = con.execute("SELECT DISTINCT window_start FROM tw_ties").fetchall()
-    computed = sorted(r[0] for r in rows if keep is None or r[0] in keep)
-    cache.replace(org, period, window_ties(con, computed[-KEEP:]))
-
-
 def _contexts(cache: TieCache, *, org: str, keep: dict[str, list[date]]) -> dict[str, dict[date, pa.Table]] | None:
     """The kept ties of the window before the first recomputed window of each period; None unless all are kept."""
     found: dict[str, dict[date, pa.Table]] = {}
@@ -252,12 +131,12 @@ def _incremental(
     *,
     org: str,
     chosen: tuple[str, ...],
-    inputs: _Inputs,
+    inputs: Inputs,
     k: int,
     since: date,
     progress: ProgressReporter,
     cache: TieCache,
-) -> list[_PeriodResult]:
+) -> list[PeriodResult]:
     """Recompute only what the events from ``since`` on can change (``analytics.incremental``): per period,
     the windows they touch, from the events of those windows and of the windows before them (or, when the
     ties of those windows before were kept by the last run, from those ties: then only the events of the
@@ -273,7 +152,7 @@ def _incremental(
     inputs.load(con, _span(con, start, end))
     last_local = con.execute("SELECT max(local_ts)::DATE FROM tw_participants").fetchall()[0][0]
     results = [
-        _analyze_period(
+        analyze_period(
             session,
             con,
             org=org,
@@ -297,7 +176,7 @@ def _store_new_integration(
     con: duckdb.DuckDBPyConnection,
     *,
     org: str,
-    inputs: _Inputs,
+    inputs: Inputs,
     since: date,
     last_day: date | None,
 ) -> None:
@@ -324,7 +203,7 @@ def _store_new_integration(
     _store_integration(session, con, org=org, first_day=first, last_day=last_day, only=set(hires))
 
 
-def _first_day(con: duckdb.DuckDBPyConnection, inputs: _Inputs, cutoff: date) -> date | None:
+def _first_day(con: duckdb.DuckDBPyConnection, inputs: Inputs, cutoff: date) -> date | None:
     """The first local day of the whole data, as a full run's integration curves see it; ``cutoff`` when the
     data began well before it (no newcomer who started from ``cutoff`` on can be told apart by it then)."""
     row = con.execute("SELECT timezone('UTC', min(ts))::DATE FROM tw_store").fetchall()[0]
@@ -370,7 +249,7 @@ def analyze(
     session.add(run)
     session.flush()
     people, opted_out = _nodes(session, org=org)
-    inputs = _Inputs(
+    inputs = Inputs(
         people,
         imports_service.alias_map(session, org=org),
         opted_out,
@@ -392,7 +271,7 @@ def analyze(
             _store_integration(session, con, org=org)
             reporter.advance()
             results = [
-                _analyze_period(session, con, org=org, period=p, inputs=inputs, k=k, progress=reporter, cache=cache)
+                analyze_period(session, con, org=org, period=p, inputs=inputs, k=k, progress=reporter, cache=cache)
                 for p in chosen
             ]
         distinct_ties = max((r.pairs for r in results), default=0)
@@ -419,7 +298,7 @@ def analyze(
     )
 
 
-def _latest(results: Sequence[_PeriodResult], field: str) -> Any:
+def _latest(results: Sequence[PeriodResult], field: str) -> Any:
     """A field of the latest network structure row any period computed (None without one)."""
     rows = [r.structure for r in results if r.structure is not None]
     return rows[-1][field] if rows else None
