@@ -371,6 +371,22 @@ def _year_ties(data: Path) -> Path:
     return fallback
 
 
+def _load_tw_ties(con: Any, path: Path, *, window: str, reciprocated: str) -> None:
+    """A tie file (``a, b, weight`` and more) as ``tw_ties`` and ``tw_tie_names`` the way the pipeline holds them
+    (ids numbered in pseudonym order), in SQL: ``tie_store.load_ties`` goes through Arrow, whose copy of 14M
+    ties would count in the step's peak memory. ``window`` and ``reciprocated`` are SQL over the file (``t``)."""
+    source = f"read_parquet('{path}')"
+    con.execute(
+        f"""CREATE TEMP TABLE tw_tie_names AS SELECT (row_number() OVER (ORDER BY name))::INTEGER AS id, name
+        FROM (SELECT a AS name FROM {source} UNION SELECT b FROM {source})"""
+    )
+    con.execute(
+        f"""CREATE TEMP TABLE tw_ties AS
+        SELECT {window} AS window_start, na.id AS a_id, nb.id AS b_id, t.weight, {reciprocated} AS reciprocated
+        FROM {source} AS t JOIN tw_tie_names AS na ON na.name = t.a JOIN tw_tie_names AS nb ON nb.name = t.b"""
+    )
+
+
 def step_graph(data: Path) -> dict[str, float]:
     """``structure.structure_loaded`` (what ``analyze`` computes for each month) on the yearly tie graph, loaded
     into DuckDB as one window the way ``tw_ties`` holds a month (loading not timed). A year's tie is strong
@@ -385,16 +401,7 @@ def step_graph(data: Path) -> dict[str, float]:
     clock = time.perf_counter()
     year = _year_ties(data)
     con = connect(spill_directory=data / "duckdb-spill")
-    con.execute(
-        f"""CREATE TEMP TABLE tw_tie_names AS SELECT (row_number() OVER (ORDER BY name))::INTEGER AS id, name
-        FROM (SELECT a AS name FROM read_parquet('{year}') UNION SELECT b FROM read_parquet('{year}'))"""
-    )
-    con.execute(
-        f"""CREATE TEMP TABLE tw_ties AS
-        SELECT DATE '2000-01-01' AS window_start, na.id AS a_id, nb.id AS b_id, y.weight, y.strong AS reciprocated
-        FROM read_parquet('{year}') AS y
-        JOIN tw_tie_names AS na ON na.name = y.a JOIN tw_tie_names AS nb ON nb.name = y.b"""
-    )
+    _load_tw_ties(con, year, window="DATE '2000-01-01'", reciprocated="t.strong")
     people = pq.read_table(data / "people.parquet", columns=["pseudonym", "team_id"])
     out: dict[str, float] = {"s_excluded": time.perf_counter() - clock}
     found: dict[str, Any] = {}
@@ -417,15 +424,7 @@ def step_month_structure(data: Path) -> dict[str, float]:
 
     clock = time.perf_counter()
     con = connect(spill_directory=data / "duckdb-spill")
-    source = f"read_parquet('{_month_ties(data)}')"
-    con.execute(
-        f"""CREATE TEMP TABLE tw_tie_names AS SELECT (row_number() OVER (ORDER BY name))::INTEGER AS id, name
-        FROM (SELECT a AS name FROM {source} UNION SELECT b FROM {source})"""
-    )
-    con.execute(
-        f"""CREATE TEMP TABLE tw_ties AS SELECT m.window_start, na.id AS a_id, nb.id AS b_id, m.weight, m.reciprocated
-        FROM {source} AS m JOIN tw_tie_names AS na ON na.name = m.a JOIN tw_tie_names AS nb ON nb.name = m.b"""
-    )
+    _load_tw_ties(con, _month_ties(data), window="t.window_start", reciprocated="t.reciprocated")
     months = [row[0] for row in con.execute("SELECT DISTINCT window_start FROM tw_ties ORDER BY 1").fetchall()]
     people = pq.read_table(data / "people.parquet", columns=["pseudonym", "team_id"])
     excluded = time.perf_counter() - clock
