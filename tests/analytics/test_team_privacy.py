@@ -11,7 +11,7 @@ import pyarrow as pa
 from teamweave.analytics.person_metrics import person_tie_stats
 from teamweave.analytics.team_metrics import team_metrics, team_ties
 from teamweave.analytics.ties import people_table
-from teamweave.network.analysis import _visible_team_ties
+from teamweave.network.period_analysis import visible_team_ties
 
 MONTH = date(2024, 1, 1)
 LATER = date(2024, 6, 1)
@@ -95,5 +95,5 @@ def test_team_ties_are_kept_by_each_windows_team_sizes() -> None:
     con = duckdb.connect()
     persons = _persons(con, ties, people, {})
     teams = team_metrics(con, ties, persons, people=people, windows=[MONTH], period="month", k=5)
-    kept, hidden = _visible_team_ties(team_ties(con, ties, people=people), teams, k=5)
+    kept, hidden = visible_team_ties(team_ties(con, ties, people=people), teams, k=5)
     assert (kept.num_rows, hidden) == (0, 1)
