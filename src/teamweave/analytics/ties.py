@@ -264,6 +264,8 @@ def load_participants(
             "bots": sorted(set(bots)),
         },
     )
+    if pairs:  # two identities of one person in one event: one row for the person
+        con.execute(load_query("participants_merge"))
     rows = con.execute("SELECT count(*) FROM tw_participants").fetchall()
     return int(rows[0][0]) if rows else 0
 

@@ -7,13 +7,21 @@
 -- in tw_people (unknown identities, excluded people) and acts before a person's start date are dropped here,
 -- before any metric. Each person also gets an integer id, pid, numbered in pseudonym order (tw_nodes.pid),
 -- so the joins and groupings of ties.sql run on integers and least/greatest of two ids match their pseudonyms'.
+-- actor_pid: the pid of the event's actor on every row of the event (NULL: a bot acted, or the actor is not a
+-- participant), so that ties.sql finds the actor of a text event without joining the event's rows.
+-- Each person counts once per event: the actor's row stands for a target who is the same person, and targets
+-- are taken once each. Only two identities of one person among the targets (aliases) can still repeat a person;
+-- those rows are marked remapped and participants_merge.sql removes the repeats (no grouping of every row).
 -- message: the event is a message, reply, e-mail or review comment not aimed only at bots (messages_sent);
 -- meeting_s: for a meeting, call or in-person meeting with a known duration, that duration when at least one other
 -- human identity (not a bot; the actor unless a bot acted) took part, else 0; NULL otherwise (no duration known,
 -- or not a meeting) (meeting_hours). Both are defined in docs/metrics.md, "Person metrics".
 CREATE OR REPLACE TEMP TABLE tw_participants AS
 WITH kept AS (
-    SELECT e.*, len(e.targets) > 0 AND list_has_all($bots::VARCHAR[], e.targets) AS to_bots
+    SELECT
+        e.*,
+        coalesce(al.person, e.actor) AS actor_person,
+        len(e.targets) > 0 AND list_has_all($bots::VARCHAR[], e.targets) AS to_bots
     FROM tw_events AS e
     LEFT JOIN tw_aliases AS al ON al.identity = e.actor
     WHERE coalesce(al.person, e.actor) NOT IN (SELECT person FROM tw_excluded)
@@ -21,92 +29,78 @@ WITH kept AS (
 scored AS (
     SELECT
         row_number() OVER () AS event_key,  -- an integer key: far lighter than the 32-character event id to join on
-        ts,
-        actor,
-        targets,
-        by_bot,
-        by_bot OR via_ai OR to_bots AS tool,
-        kind IN ('message', 'reply', 'email', 'review') AND NOT to_bots AS message,
+        k.ts,
+        n.pid AS actor_pid,  -- the actor as a participant: a person of tw_nodes, not a bot, from their start date on
+        list_prepend(k.actor, list_distinct(k.targets)) AS identities,  -- position 1: the actor
+        k.by_bot OR k.via_ai OR k.to_bots AS tool,
+        k.kind IN ('message', 'reply', 'email', 'review') AND NOT k.to_bots AS message,
         CASE
-            WHEN kind IN ('meeting', 'call', 'in_person') AND duration_s IS NOT NULL
+            WHEN k.kind IN ('meeting', 'call', 'in_person') AND k.duration_s IS NOT NULL
                 THEN CASE
                     WHEN len(list_distinct(list_concat(
-                        CASE WHEN by_bot THEN []::VARCHAR[] ELSE [actor] END,
-                        list_filter(targets, lambda t: NOT list_contains($bots::VARCHAR[], t))
-                    ))) >= 2 THEN greatest(duration_s, 0)
+                        CASE WHEN k.by_bot THEN []::VARCHAR[] ELSE [k.actor] END,
+                        list_filter(k.targets, lambda t: NOT list_contains($bots::VARCHAR[], t))
+                    ))) >= 2 THEN greatest(k.duration_s, 0)
                     ELSE 0
                 END
         END AS meeting_s,
-        kind IN ('meeting', 'call', 'in_person') AS sync,
+        k.kind IN ('meeting', 'call', 'in_person') AS sync,
         -- the channel of the channel mix (docs/metrics.md, "Channel mix")
         CASE
-            WHEN in_person OR kind = 'in_person' THEN 'in_person'
-            WHEN kind IN ('meeting', 'call') THEN 'meeting'
-            WHEN kind IN ('review', 'co_author') OR source IN ('git', 'github') THEN 'code_review'
-            WHEN kind = 'email' OR source = 'email' THEN 'email'
+            WHEN k.in_person OR k.kind = 'in_person' THEN 'in_person'
+            WHEN k.kind IN ('meeting', 'call') THEN 'meeting'
+            WHEN k.kind IN ('review', 'co_author') OR k.source IN ('git', 'github') THEN 'code_review'
+            WHEN k.kind = 'email' OR k.source = 'email' THEN 'email'
             ELSE 'chat'
         END AS medium,
         CASE
-            WHEN kind IN ('meeting', 'call', 'in_person')
+            WHEN k.kind IN ('meeting', 'call', 'in_person')
                 THEN least(
-                    greatest(coalesce(duration_s, $default_duration_s) / $seconds_per_unit, $min_sync_units),
+                    greatest(coalesce(k.duration_s, $default_duration_s) / $seconds_per_unit, $min_sync_units),
                     $max_sync_units
                 )
-            WHEN kind = 'reaction' THEN $reaction_units
+            WHEN k.kind = 'reaction' THEN $reaction_units
             ELSE $text_units
         END AS units,
-        CASE WHEN kind IN ('meeting', 'call', 'in_person') THEN coalesce(duration_s, $default_duration_s) ELSE 0 END
-            AS busy_s,
-        greatest(audience, len(targets) - CASE WHEN list_contains(targets, actor) THEN 1 ELSE 0 END, 1) AS others
-    FROM kept
+        CASE
+            WHEN k.kind IN ('meeting', 'call', 'in_person') THEN coalesce(k.duration_s, $default_duration_s)
+            ELSE 0
+        END AS busy_s,
+        greatest(k.audience, len(k.targets) - CASE WHEN list_contains(k.targets, k.actor) THEN 1 ELSE 0 END, 1)
+            AS others
+    FROM kept AS k
+    LEFT JOIN tw_nodes AS n
+        ON n.pseudonym = k.actor_person
+        AND NOT k.by_bot
+        AND (n.start_date IS NULL OR timezone(n.timezone, k.ts)::DATE >= n.start_date)
 ),
 roles AS (
     SELECT
-        event_key, ts, tool, sync, medium, units, busy_s, others, message, meeting_s, actor AS who, TRUE AS is_actor
-    FROM scored
-    WHERE NOT by_bot
-    UNION ALL
-    SELECT
-        event_key, ts, tool, sync, medium, units, busy_s, others, message, meeting_s, unnest(targets) AS who,
-        FALSE AS is_actor
-    FROM scored
-),
-mapped AS (
-    SELECT r.*, coalesce(a.person, r.who) AS person
-    FROM roles AS r
-    LEFT JOIN tw_aliases AS a ON a.identity = r.who
+        s.* EXCLUDE (identities),
+        unnest(s.identities) AS who,
+        generate_subscripts(s.identities, 1) = 1 AS is_actor
+    FROM scored AS s
 ),
 placed AS (  -- the person's integer id and the event's wall-clock time in their zone: one timezone() per row
-    SELECT m.*, p.pid, timezone(p.timezone, m.ts) AS local_ts, p.start_date
-    FROM mapped AS m
-    JOIN tw_nodes AS p ON p.pseudonym = m.person
-    WHERE m.person NOT IN (SELECT person FROM tw_excluded)
-),
-merged AS (  -- one row per (event, person): a person both actor and target, or under two aliases, counts once
     SELECT
-        event_key,
-        pid,
-        bool_or(is_actor) AS is_actor,
-        any_value(person) AS person,
-        any_value(tool) AS tool,
-        any_value(sync) AS sync,
-        any_value(medium) AS medium,
-        any_value(units) AS units,
-        any_value(others) AS others,
-        any_value(ts) AS ts,
-        any_value(local_ts) AS local_ts,
-        any_value(busy_s) AS busy_s,
-        any_value(message) AS message,
-        any_value(meeting_s) AS meeting_s
-    FROM placed
-    WHERE start_date IS NULL OR local_ts::DATE >= start_date
-    GROUP BY event_key, pid
+        r.* EXCLUDE (who),
+        p.pid,
+        p.pseudonym AS person,
+        timezone(p.timezone, r.ts) AS local_ts,
+        p.start_date,
+        a.person IS NOT NULL AND a.person <> r.who AS remapped
+    FROM roles AS r
+    LEFT JOIN tw_aliases AS a ON a.identity = r.who
+    JOIN tw_nodes AS p ON p.pseudonym = coalesce(a.person, r.who)
+    WHERE p.pseudonym NOT IN (SELECT person FROM tw_excluded)
 )
 SELECT
     event_key,
     person,
     pid,
+    actor_pid,
     is_actor,
+    remapped,
     tool,
     sync,
     medium,
@@ -119,4 +113,8 @@ SELECT
     message,
     meeting_s,
     hour(local_ts) < $work_day_start OR hour(local_ts) >= $work_day_end OR isodow(local_ts) >= 6 AS after_hours
-FROM merged
+FROM placed
+WHERE CASE
+    WHEN is_actor THEN actor_pid IS NOT NULL  -- (the same person, zone and start date as actor_pid's)
+    ELSE pid IS DISTINCT FROM actor_pid AND (start_date IS NULL OR local_ts::DATE >= start_date)
+END

@@ -5,23 +5,27 @@
 -- gives every pair of participants units / others, half in each direction. The weight is also split by the
 -- event's channel (medium: chat, email, meeting, code_review, in_person) for the channel mix.
 CREATE OR REPLACE TEMP TABLE tw_ties AS
-WITH p AS (
+WITH directed AS (
+    -- a text act: from the actor (actor_pid, on every row of the event) to each target row; no join needed
     SELECT
-        event_key, pid, is_actor, sync, medium, units, others,
-        CASE WHEN $period = 'week' THEN week ELSE month END AS window_start
+        CASE WHEN $period = 'week' THEN week ELSE month END AS window_start,
+        actor_pid AS src,
+        pid AS dst,
+        medium,
+        units / others AS w
     FROM tw_participants
-    WHERE NOT tool
-),
-directed AS (
+    WHERE NOT tool AND NOT sync AND NOT is_actor AND actor_pid IS NOT NULL
+    UNION ALL
+    -- a synchronous event: every ordered pair of its participants, half the pair weight each way
     SELECT
-        s.window_start,
+        CASE WHEN $period = 'week' THEN s.week ELSE s.month END AS window_start,
         s.pid AS src,
         d.pid AS dst,
         s.medium,
-        CASE WHEN s.sync THEN s.units / s.others / 2 ELSE s.units / s.others END AS w
-    FROM p AS s
-    JOIN p AS d ON d.event_key = s.event_key AND d.pid <> s.pid
-    WHERE s.sync OR s.is_actor
+        s.units / s.others / 2 AS w
+    FROM tw_participants AS s
+    JOIN tw_participants AS d ON d.event_key = s.event_key AND d.pid <> s.pid
+    WHERE s.sync AND NOT s.tool AND d.sync AND NOT d.tool
 ),
 pairs AS (  -- on integer ids (numbered in pseudonym order, so least/greatest and the order match the names')
     SELECT
