@@ -167,56 +167,115 @@ def step_pandas(data: Path) -> dict[str, float]:
 
 
 def _teamweave(data: Path, extra: list[str], *, save_year: bool) -> dict[str, float]:
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from teamweave.analytics.integration import integration_curve
+    from teamweave.analytics.chunks import month_chunks
+    from teamweave.analytics.incremental import keep_windows
+    from teamweave.analytics.integration import curves_from_contacts, newcomer_contacts
     from teamweave.analytics.pipeline import connect, period_tables
-    from teamweave.analytics.tie_store import window_ties
+    from teamweave.analytics.tie_store import no_window_ties, window_ties
     from teamweave.analytics.ties import load_participants
+    from teamweave.analytics.windows import previous_window
     from teamweave.network.period_analysis import visible_team_ties
     from teamweave.store.tie_cache import KEEP, TieCache
 
     people = pq.read_table(data / "people.parquet")
     bots = pq.read_table(data / "bots.parquet").column(0).to_pylist()
     con = connect(spill_directory=data / "duckdb-spill")  # as network.analysis.analyze does
-    out: dict[str, float] = {}
+    out: dict[str, float] = {"participants": 0, "windows_week": 0, "windows_month": 0, "persons_week": 0}
+    out.update(persons_month=0, team_ties_week=0, team_ties_month=0, ties_week=0, ties_month=0)
     excluded = 0.0
     clock = time.perf_counter()
+    cache = TieCache(data / "tie-cache")
+    cache.clear(BENCH_ORG)
+    saved = data / "month_ties"
+    shutil.rmtree(saved, ignore_errors=True)
+    saved.mkdir()
 
     def lap(name: str) -> None:
         nonlocal clock
         now = time.perf_counter()
-        out[f"s_{name}"] = round(now - clock, 2)
+        out[f"s_{name}"] = round(out.get(f"s_{name}", 0.0) + now - clock, 2)
         clock = now
 
-    events = con.read_parquet([_glob(data), *extra], hive_partitioning=False)
-    out["participants"] = load_participants(con, events, people=people, bots=bots)
-    lap("load_participants")
-    out["newcomers"] = integration_curve(con).num_rows
+    con.read_parquet([_glob(data), *extra], hive_partitioning=False).create_view("tw_store")
+    first, last = con.execute(
+        "SELECT timezone('UTC', min(ts))::DATE, timezone('UTC', max(ts))::DATE FROM tw_store"
+    ).fetchall()[0]
+    chunks = month_chunks(first, last, periods=("week", "month"))
+    out["passes"] = len(chunks)
+    first_window: dict[str, Any] = {"week": None, "month": None}
+    first_day = last_day = None
+    contacts = []
+    for index, chunk in enumerate(chunks):  # as network.monthly.analyze_by_month, without the database
+        span = con.sql("SELECT * FROM tw_store WHERE ts >= $a AND ts < $b", params={"a": chunk.start, "b": chunk.end})
+        out["participants"] += load_participants(con, span, people=people, bots=bots)
+        low, high = con.execute("SELECT min(local_ts)::DATE, max(local_ts)::DATE FROM tw_participants").fetchall()[0]
+        first_day = first_day or low
+        last_day = high if last_day is None else max(last_day, high or last_day)
+        lap("load_participants")
+        contacts.append(newcomer_contacts(con, first_day=first_day))
+        lap("integration")
+        for period in ("week", "month"):
+            windows = chunk.windows[period]
+            context = None
+            if index > 0:
+                before = previous_window(windows[0], period=period)
+                context = {before: cache.read(BENCH_ORG, period, before) or no_window_ties()}
+            tables = period_tables(
+                con,
+                people=people,
+                period=period,
+                k=5,
+                context=context,
+                first_window=first_window[period],
+                keep=windows,
+            )
+            persons, teams, between = (
+                keep_windows(t, windows) for t in (tables.persons, tables.teams, tables.team_ties)
+            )
+            lap(f"period_{period}")
+            computed = sorted(
+                {r[0] for r in con.execute("SELECT DISTINCT window_start FROM tw_ties").fetchall()} & set(windows)
+            )
+            cache.replace(BENCH_ORG, period, window_ties(con, computed[-KEEP:]))  # as analyze
+            lap(f"keep_ties_{period}")
+            visible_team_ties(between, teams, k=5)  # the k filter analyze applies to team ties
+            lap(f"visible_team_ties_{period}")
+            out[f"windows_{period}"] += len(windows)
+            out[f"persons_{period}"] += persons.num_rows
+            out[f"team_ties_{period}"] += between.num_rows
+            out[f"ties_{period}"] += con.execute(
+                "SELECT count(*) FROM tw_ties WHERE window_start IN (SELECT unnest($w::DATE[]))", {"w": windows}
+            ).fetchall()[0][0]
+            if save_year and period == "month":  # the month ties, for steps "graph" and "month structure" (not timed)
+                con.execute(
+                    f"""COPY (SELECT window_start, a, b, weight, reciprocated FROM tw_ties
+                        WHERE window_start IN (SELECT unnest($w::DATE[]))) TO '{saved / f"{index:03d}.parquet"}'""",
+                    {"w": windows},
+                )
+                excluded += time.perf_counter() - clock
+                clock = time.perf_counter()
+        for period in ("week", "month"):
+            if first_window[period] is None:
+                first_window[period] = con.execute(f"SELECT min({period}) FROM tw_participants").fetchall()[0][0]
+    out["newcomers"] = curves_from_contacts(
+        con, pa.concat_tables(contacts), first_day=first_day, last_day=last_day
+    ).num_rows
     lap("integration")
-    for period in ("week", "month"):
-        tables = period_tables(con, people=people, period=period, k=5)
-        lap(f"period_{period}")
-        windows = sorted(r[0] for r in con.execute("SELECT DISTINCT window_start FROM tw_ties").fetchall())
-        TieCache(data / "tie-cache").replace(BENCH_ORG, period, window_ties(con, windows[-KEEP:]))  # as analyze
-        lap(f"keep_ties_{period}")
-        visible_team_ties(tables.team_ties, tables.teams, k=5)  # the k filter analyze applies to team ties
-        lap(f"visible_team_ties_{period}")
-        out[f"ties_{period}"] = tables.ties
-        out[f"persons_{period}"] = tables.persons.num_rows
-        out[f"teams_{period}"] = tables.teams.num_rows
-        out[f"team_ties_{period}"] = tables.team_ties.num_rows
     if save_year:  # the yearly graph of step "graph": the month ties summed per pair (not timed)
         clock = time.perf_counter()
+        months = data / "month_ties.parquet"
+        con.execute(f"COPY (SELECT * FROM read_parquet('{saved}/*.parquet')) TO '{months}'")
         year = data / "year_ties.parquet"
         con.execute(
             f"""COPY (SELECT a, b, sum(weight) AS weight,
                         bool_or(coalesce(reciprocated AND weight >= {STRONG_MONTH} - 1e-9, false)) AS strong
-                    FROM tw_ties GROUP BY a, b) TO '{year}'"""
+                    FROM read_parquet('{months}') GROUP BY a, b) TO '{year}'"""
         )
         out["year_ties"] = pq.read_metadata(year).num_rows
-        months = data / "month_ties.parquet"  # for step "month structure"
-        con.execute(f"COPY (SELECT window_start, a, b, weight, reciprocated FROM tw_ties) TO '{months}'")
+        shutil.rmtree(saved)
         excluded += time.perf_counter() - clock
     out["s_excluded"] = excluded
     return out
@@ -227,12 +286,15 @@ def step_teamweave(data: Path) -> dict[str, float]:
 
 
 def step_teamweave_core(data: Path) -> dict[str, float]:
-    """The baseline's job done by teamweave's own functions: the participants (aliases, opt-outs, bots, each
-    person once per event, local time), the ties of every week and month (``ties.build_ties``: Newman weights,
-    meetings expanded to every pair of attendees, reciprocity, channel weights, both ends' teams) fetched as
-    Arrow as the baseline fetches its own, and the person-month stats (``load.activity_table``)."""
+    """The baseline's job done by teamweave's own functions, one month at a time as ``analyze`` goes above
+    ``ONE_PASS_EVENTS`` (``analytics.chunks``): the participants (aliases, opt-outs, bots, each person once per
+    event, local time), the ties of every week and month (``ties.build_ties``: Newman weights, meetings
+    expanded to every pair of attendees, reciprocity, channel weights, both ends' teams) fetched as Arrow as
+    the baseline fetches its own, and the person-month stats (``load.activity_table``)."""
     import pyarrow.parquet as pq
 
+    from teamweave.analytics.chunks import month_chunks
+    from teamweave.analytics.incremental import keep_windows
     from teamweave.analytics.load import activity_table
     from teamweave.analytics.pipeline import connect
     from teamweave.analytics.ties import build_ties, load_participants
@@ -240,22 +302,36 @@ def step_teamweave_core(data: Path) -> dict[str, float]:
     people = pq.read_table(data / "people.parquet")
     bots = pq.read_table(data / "bots.parquet").column(0).to_pylist()
     con = connect(spill_directory=data / "duckdb-spill")
-    out: dict[str, float] = {}
+    out: dict[str, float] = dict.fromkeys(("participants", "ties_week", "ties_month", "person_month"), 0)
+    con.read_parquet(_glob(data), hive_partitioning=False).create_view("tw_store")
+    first, last = con.execute(
+        "SELECT timezone('UTC', min(ts))::DATE, timezone('UTC', max(ts))::DATE FROM tw_store"
+    ).fetchall()[0]
     clock = time.perf_counter()
-    out["participants"] = load_participants(
-        con, con.read_parquet(_glob(data), hive_partitioning=False), people=people, bots=bots
-    )
-    out["s_load_participants"] = round(time.perf_counter() - clock, 2)
-    for period in ("week", "month"):
-        clock = time.perf_counter()
-        build_ties(con, period=period)
-        fetched = con.sql("SELECT window_start, a, b, weight, reciprocated FROM tw_ties").to_arrow_table()
-        out[f"ties_{period}"] = fetched.num_rows
-        del fetched
-        out[f"s_ties_{period}"] = round(time.perf_counter() - clock, 2)
-    clock = time.perf_counter()
-    out["person_month"] = activity_table(con, period="month").num_rows
-    out["s_person_month"] = round(time.perf_counter() - clock, 2)
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        out[f"s_{name}"] = round(out.get(f"s_{name}", 0.0) + now - clock, 2)
+        clock = now
+
+    for chunk in month_chunks(first, last, periods=("week", "month")):
+        span = con.sql("SELECT * FROM tw_store WHERE ts >= $a AND ts < $b", params={"a": chunk.start, "b": chunk.end})
+        out["participants"] += load_participants(con, span, people=people, bots=bots)
+        lap("load_participants")
+        for period in ("week", "month"):
+            build_ties(con, period=period)
+            fetched = con.sql(
+                "SELECT window_start, a, b, weight, reciprocated FROM tw_ties"
+                " WHERE window_start IN (SELECT unnest($w::DATE[]))",
+                params={"w": chunk.windows[period]},
+            ).to_arrow_table()
+            out[f"ties_{period}"] += fetched.num_rows
+            del fetched
+            lap(f"ties_{period}")
+        stats = activity_table(con, period="month")
+        out["person_month"] += keep_windows(stats, chunk.windows["month"]).num_rows
+        lap("person_month")
     return out
 
 

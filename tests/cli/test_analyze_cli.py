@@ -107,3 +107,20 @@ def test_analyze_since_a_day_gives_what_a_full_run_gives(configured: Runtime) ->
     bad = CliRunner().invoke(app, ["analyze", "--since", "06/03/2024"])
     assert bad.exit_code == 2
     configured.close()
+
+
+def test_analyze_by_month_gives_what_all_at_once_gives(configured: Runtime) -> None:
+    def stored() -> list[tuple[object, ...]]:
+        with session_scope(configured.sessions) as session:
+            columns = (PersonMetric.period, PersonMetric.window_start, PersonMetric.ties, PersonMetric.strength)
+            return sorted(tuple(row) for row in session.execute(select(*columns)).all())
+
+    whole = CliRunner().invoke(app, ["analyze", "--all-at-once"])
+    assert whole.exit_code == 0, whole.output
+    once = stored()
+    monthly = CliRunner().invoke(app, ["analyze", "--by-month"])
+    assert monthly.exit_code == 0, monthly.output
+    assert stored() == once
+    assert once
+    assert "--by-month" in CliRunner().invoke(app, ["analyze", "--help"]).output
+    configured.close()

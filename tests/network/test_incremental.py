@@ -8,121 +8,31 @@ curves) must equal those of a full run over the same 15 weeks.
 
 from __future__ import annotations
 
-import random
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
-from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
+from tests.network.seeded_org import FIRST, NEW_WEEK, ORG, clear, events, seed, stored_rows
 
-from teamweave.imports.models import Identity
-from teamweave.ingest.records import Interaction
 from teamweave.network.analysis import analyze
-from teamweave.network.models import NetworkStructure, NewHireIntegration, PersonMetric, TeamMetric, TeamTie
-from teamweave.people.models import Person, Team
-from teamweave.privacy.pseudonym import Pseudonymiser
 from teamweave.store.events import EventStore
-
-ORG = "acme"
-P = Pseudonymiser(b"i" * 32)
-ZONES = ("UTC", "America/New_York", "Asia/Tokyo", "Europe/Paris", "Pacific/Auckland")
-FIRST = datetime(2024, 1, 29, tzinfo=UTC)  # a Monday: history runs 14 weeks from here, into May
-NEW_WEEK = FIRST + timedelta(weeks=14)
-ALIAS = P.identity("slack", "U-P0")
-BOT = P.identity("slack", "B-BOT")
-MODELS: tuple[Any, ...] = (PersonMetric, TeamMetric, TeamTie, NetworkStructure)
-
-
-def _person(i: int) -> str:
-    return P.person_of_email(f"p{i}@acme.test")
-
-
-def _seed(session: Session, people: int = 18) -> None:
-    teams = [Team(org=ORG, name=f"T{t}") for t in range(3)]
-    session.add_all(teams)
-    session.flush()
-    for i in range(people):
-        start = None if i < 12 else (FIRST + timedelta(days=9 * (i - 11))).date()  # newcomers, up to the new week
-        session.add(
-            Person(
-                org=ORG,
-                email=f"p{i}@acme.test",
-                name=f"P{i}",
-                pseudonym=_person(i),
-                team_id=teams[i % 3].id,
-                timezone=ZONES[i % len(ZONES)],
-                start_date=start,
-                analytics_opt_out=i == 5,
-            )
-        )
-    session.flush()
-    p0 = session.execute(select(Person).where(Person.pseudonym == _person(0))).scalar_one()
-    session.add(Identity(org=ORG, source="slack", pseudonym=ALIAS, label="@p0", person_id=p0.id))
-    session.add(Identity(org=ORG, source="slack", pseudonym=BOT, label="bot", is_bot=True))
-    session.flush()
-
-
-def _events(first: datetime, weeks: int, seed: int, people: int = 18) -> list[Interaction]:
-    rng = random.Random(seed)
-    names = [_person(i) for i in range(people)]
-    out = []
-    for n in range(weeks * 60):
-        ts = first + timedelta(minutes=rng.randrange(weeks * 7 * 24 * 60))
-        kind = rng.choice(["message", "message", "reply", "reaction", "meeting", "email", "review"])
-        actor = rng.choice([*names, ALIAS, BOT])
-        targets = rng.sample([*names, BOT], rng.choice([1, 1, 1, 2, 3, 5]))
-        out.append(
-            Interaction(
-                org=ORG,
-                event_id=P.event_id("slack", f"{seed}-{n}"),
-                source="calendar" if kind == "meeting" else ("email" if kind == "email" else "slack"),
-                kind=kind,
-                ts=ts,
-                actor=actor,
-                targets=tuple(targets),
-                audience=len(targets),
-                duration_s=rng.choice([None, 1800, 3600]) if kind == "meeting" else None,
-                in_person=kind == "meeting" and rng.random() < 0.3,
-                by_bot=actor == BOT,
-                via_ai=rng.random() < 0.05,
-            )
-        )
-    return out
-
-
-def _rows(session: Session) -> dict[str, list[tuple[Any, ...]]]:
-    """Every stored analysis row, without ids, floats rounded (sums may add in another order)."""
-    out: dict[str, list[tuple[Any, ...]]] = {}
-    for model in (*MODELS, NewHireIntegration):
-        names = [c.name for c in model.__table__.columns if c.name != "id"]
-        rows = session.execute(select(*(getattr(model, n) for n in names))).all()
-        out[model.__name__] = sorted(
-            (tuple(round(v, 9) if isinstance(v, float) else v for v in row) for row in rows), key=repr
-        )
-    return out
-
-
-def _clear(session: Session) -> None:
-    for model in (*MODELS, NewHireIntegration):
-        session.execute(delete(model))
 
 
 @pytest.mark.parametrize("periods", [("week", "month")])
 def test_new_week_equals_full_recompute(session: Session, tmp_path: Path, periods: tuple[str, ...]) -> None:
-    _seed(session)
+    seed(session)
     store = EventStore(tmp_path / "events")
-    store.append(ORG, _events(FIRST, 14, seed=1))
+    store.append(ORG, events(FIRST, 14, seed=1))
     analyze(session, org=ORG, events=store, k=2, periods=periods)
-    before = _rows(session)
-    store.append(ORG, _events(NEW_WEEK, 1, seed=2))
+    before = stored_rows(session)
+    store.append(ORG, events(NEW_WEEK, 1, seed=2))
 
     summary = analyze(session, org=ORG, events=store, k=2, periods=periods, since=NEW_WEEK.date())
-    incremental = _rows(session)
-    _clear(session)
+    incremental = stored_rows(session)
+    clear(session)
     analyze(session, org=ORG, events=store, k=2, periods=periods)
-    full = _rows(session)
+    full = stored_rows(session)
 
     assert incremental == full
     assert incremental != before  # the new week did change something
@@ -134,11 +44,11 @@ def test_new_week_equals_full_recompute(session: Session, tmp_path: Path, period
 
 
 def test_no_new_events_changes_nothing(session: Session, tmp_path: Path) -> None:
-    _seed(session)
+    seed(session)
     store = EventStore(tmp_path / "events")
-    store.append(ORG, _events(FIRST, 6, seed=3))
+    store.append(ORG, events(FIRST, 6, seed=3))
     analyze(session, org=ORG, events=store, k=2)
-    before = _rows(session)
+    before = stored_rows(session)
     summary = analyze(session, org=ORG, events=store, k=2, since=date(2024, 6, 1))
-    assert _rows(session) == before
+    assert stored_rows(session) == before
     assert summary.windows == 0

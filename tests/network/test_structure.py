@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from tests.network.test_incremental import FIRST, ORG, _events, _seed
+from tests.network.seeded_org import FIRST, ORG, events, seed
 
 from teamweave.network.analysis import AnalysisSummary, analyze
 from teamweave.network.models import NetworkStructure, PersonMetric
@@ -17,9 +17,9 @@ from teamweave.store.events import EventStore
 
 
 def _analysed(session: Session, tmp_path: Path) -> AnalysisSummary:
-    _seed(session)
+    seed(session)
     store = EventStore(tmp_path / "events")
-    store.append(ORG, _events(FIRST, 14, seed=1))
+    store.append(ORG, events(FIRST, 14, seed=1))
     return analyze(session, org=ORG, events=store, k=2)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pyarrow as pa
 from sqlalchemy.orm import Session
-from tests.network.test_incremental import FIRST, NEW_WEEK, ORG, _clear, _events, _rows, _seed
+from tests.network.seeded_org import FIRST, NEW_WEEK, ORG, clear, events, seed, stored_rows
 
 from teamweave.analytics.windows import previous_window
 from teamweave.network.analysis import analyze
@@ -17,18 +17,18 @@ from teamweave.store.tie_cache import KEEP, TieCache
 
 
 def _history(session: Session, tmp_path: Path) -> tuple[EventStore, TieCache]:
-    _seed(session)
+    seed(session)
     store = EventStore(tmp_path / "events")
-    store.append(ORG, _events(FIRST, 14, seed=1))
+    store.append(ORG, events(FIRST, 14, seed=1))
     analyze(session, org=ORG, events=store, k=2)
-    store.append(ORG, _events(NEW_WEEK, 1, seed=2))
+    store.append(ORG, events(NEW_WEEK, 1, seed=2))
     return store, TieCache.beside(store)
 
 
 def _full(session: Session, store: EventStore) -> dict[str, list[tuple[object, ...]]]:
-    _clear(session)
+    clear(session)
     analyze(session, org=ORG, events=store, k=2)
-    return _rows(session)
+    return stored_rows(session)
 
 
 def _kept(tmp_path: Path, period: str) -> list[str]:
@@ -46,7 +46,7 @@ def test_without_kept_ties_the_run_loads_the_window_before(session: Session, tmp
     store, cache = _history(session, tmp_path)
     cache.clear(ORG)
     analyze(session, org=ORG, events=store, k=2, since=NEW_WEEK.date())
-    assert _rows(session) == _full(session, store)
+    assert stored_rows(session) == _full(session, store)
 
 
 def test_the_kept_ties_are_what_the_run_compares_with(session: Session, tmp_path: Path) -> None:
@@ -59,7 +59,7 @@ def test_the_kept_ties_are_what_the_run_compares_with(session: Session, tmp_path
     assert kept.num_rows > 0
     cache.replace(ORG, "week", {week_before: kept.slice(0, 0)})
     analyze(session, org=ORG, events=store, k=2, since=NEW_WEEK.date())
-    tampered = _rows(session)
+    tampered = stored_rows(session)
     assert tampered != _full(session, store)
 
 

@@ -8,7 +8,7 @@ from typing import Final
 import duckdb
 import pyarrow as pa
 
-from teamweave.analytics.queries import load_query
+from teamweave.analytics.queries import load_query, load_table
 
 DAYS: Final = (30, 60, 90)
 
@@ -52,4 +52,27 @@ def integration_curve(
     >>> integration_curve(con).to_pylist()
     [{'person': 'n', 'start_date': datetime.date(2024, 1, 2), 'ties_30': 1, 'ties_60': 3, 'ties_90': None}]
     """
+    contacts = newcomer_contacts(con, first_day=first_day)
+    return curves_from_contacts(con, contacts, first_day=first_day, last_day=last_day)
+
+
+def newcomer_contacts(con: duckdb.DuckDBPyConnection, *, first_day: date | None = None) -> pa.Table:
+    """The first half of :func:`integration_curve`: ``person, other, first_offset`` per newcomer and each person
+    they were in touch with in their first 90 days in the loaded participants, with the first of those days
+    (0: the start date). A full analysis that loads one month at a time (``analytics.chunks``) gathers these
+    from every pass (giving ``first_day``, the data's first day) and ends with :func:`curves_from_contacts`."""
+    return con.sql(load_query("integration_contacts"), params={"first_day": first_day}).to_arrow_table()
+
+
+def curves_from_contacts(
+    con: duckdb.DuckDBPyConnection,
+    contacts: pa.Table,
+    *,
+    first_day: date | None = None,
+    last_day: date | None = None,
+) -> pa.Table:
+    """:func:`integration_curve` from the rows of :func:`newcomer_contacts` (of one or more passes: a pair
+    counts once, on its earliest day). ``first_day`` and ``last_day`` default to those of the loaded
+    participants; the newcomers are the people given to ``ties.load_participants``."""
+    load_table(con, "tw_contacts", contacts)
     return con.sql(load_query("integration"), params={"first_day": first_day, "last_day": last_day}).to_arrow_table()

@@ -3,6 +3,9 @@ change over time."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
+
 import duckdb
 import numpy as np
 import numpy.typing as npt
@@ -201,19 +204,37 @@ def person_metrics(
 
 
 def person_metrics_loaded(
-    con: duckdb.DuckDBPyConnection, *, period: str, work_day_start: int = 8, work_day_end: int = 19
+    con: duckdb.DuckDBPyConnection,
+    *,
+    period: str,
+    work_day_start: int = 8,
+    work_day_end: int = 19,
+    first_window: date | None = None,
+    keep: Sequence[date] | None = None,
 ) -> pa.Table:
     """:func:`person_metrics` of the tie table already in DuckDB (``tw_ties``, see ``analytics.tie_store``).
+
+    ``first_window``: the first window of the whole data, when the participants hold a later part of it (a
+    monthly pass, ``analytics.chunks``): changes and turnover are null in that window only (default: the
+    first window of the participants). ``keep``: the windows whose metrics are wanted (an incremental run or
+    a monthly pass; default: all). Once changes and turnover have their windows before, the ties of the
+    other windows leave ``tw_ties`` (the bridges, team links and team metrics of those windows, partial or
+    kept from an earlier run, would be thrown away), so their person rows hold no cut points or team links.
 
     Leaves the team links of the window in ``tw_team_links`` (``team_metrics_loaded`` reuses them)."""
     load_table(con, "tw_tie_stats", tie_stats_loaded(con, period=period))
     load_table(con, "tw_turnover", turnover_loaded(con, period=period))
+    if keep is not None:
+        con.execute(
+            "DELETE FROM tw_ties WHERE window_start NOT IN (SELECT unnest($keep::DATE[]))", {"keep": list(keep)}
+        )
     load_table(con, "tw_cut_points", cut_points_loaded(con))
     load_table(con, "tw_team_links", team_links_loaded(con))
     focus = focus_table(con, period=period, work_day_start=work_day_start, work_day_end=work_day_end)
     load_table(con, "tw_focus", focus)
     load_table(con, "tw_activity", activity_table(con, period=period))
-    return con.sql(load_query("person_changes"), params={"period": period}).to_arrow_table()
+    params = {"period": period, "first_window": first_window}
+    return con.sql(load_query("person_changes"), params=params).to_arrow_table()
 
 
 def tie_turnover(con: duckdb.DuckDBPyConnection, ties: pa.Table, *, period: str) -> pa.Table:

@@ -9,7 +9,7 @@ copies (at 5M events they held ~7 GiB of Arrow tie tables and cost ~1 s each).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -63,6 +63,8 @@ def period_tables(
     work_day_start: int = 8,
     work_day_end: int = 19,
     context: Mapping[date, pa.Table] | None = None,
+    first_window: date | None = None,
+    keep: Sequence[date] | None = None,
 ) -> PeriodTables:
     """Person metrics, team metrics and team ties of every window of ``period`` (call
     ``ties.load_participants`` first, with the same ``people``); equal to ``person_metrics``,
@@ -71,15 +73,28 @@ def period_tables(
     ``context``: the complete ties of windows whose events were not all loaded (``tie_store.window_ties`` of
     an earlier run), put in place of what the loaded events give for them, so that the window after each
     compares with the whole of it (changes, turnover). The metrics of the context windows themselves are
-    not complete: an incremental run keeps only those of the windows it recomputes."""
+    not complete: an incremental run keeps only those of the windows it recomputes. ``first_window``: the
+    first window of the whole data when the loaded events are a later part of it (``analytics.chunks``).
+    ``keep``: the windows whose metrics are wanted (an incremental run, a monthly pass): the tables hold
+    the person rows of the other windows too, without their bridges, and the team rows and team ties of
+    ``keep`` only; ``tw_ties`` keeps the ties of ``keep`` only, and ``pairs`` counts theirs."""
     check_period(period)
     rows = build_ties(con, period=period)
     for window, ties in (context or {}).items():
         put_window_ties(con, window, ties)
-    persons = person_metrics_loaded(con, period=period, work_day_start=work_day_start, work_day_end=work_day_end)
+    persons = person_metrics_loaded(
+        con,
+        period=period,
+        work_day_start=work_day_start,
+        work_day_end=work_day_end,
+        first_window=first_window,
+        keep=keep,
+    )
     starts = persons.column("window_start")
     first, last = pc.min(starts).as_py(), pc.max(starts).as_py()
     windows = windows_between(first, last, period=period) if persons.num_rows else []
+    if keep is not None:
+        windows = sorted(set(windows) & set(keep))
     teams = team_metrics_loaded(con, persons, people=people, windows=windows, period=period, k=k)
     between = team_ties_loaded(con)
     pairs = con.execute("SELECT count(*) FROM (SELECT DISTINCT a_id, b_id FROM tw_ties)").fetchall()

@@ -83,6 +83,15 @@ CARRIED_COLUMNS = (
 pseudonym and what the metrics read of it (ids and teams are the run's own and are looked up again)."""
 
 
+def no_window_ties() -> pa.Table:
+    """The ties of a window without any, as :func:`window_ties` gives a window's (for :func:`put_window_ties`:
+    a window before the loaded events that had no ties at all)."""
+    fields = [pa.field("a", pa.string()), pa.field("b", pa.string()), pa.field("weight", pa.float64())]
+    fields.append(pa.field("reciprocated", pa.bool_()))
+    fields += [pa.field(name, pa.float64()) for name in CARRIED_COLUMNS[4:]]
+    return pa.schema(fields).empty_table()
+
+
 def window_ties(con: duckdb.DuckDBPyConnection, windows: Sequence[date]) -> dict[date, pa.Table]:
     """The rows of ``tw_ties`` of each of ``windows`` (:data:`CARRIED_COLUMNS`, ordered by pair)."""
     result: dict[date, pa.Table] = {}

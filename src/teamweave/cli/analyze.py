@@ -50,6 +50,13 @@ def analyze_command(
         help="Incremental: recompute only the windows that events from this UTC day on can change "
         "(the events before it were analysed already). Default: everything.",
     ),
+    by_month: bool | None = typer.Option(
+        None,
+        "--by-month/--all-at-once",
+        help="A full run one month of events at a time (memory follows a month's events; the same results) "
+        "or all at once. Default: by month above 2,000,000 events.",
+        show_default=False,
+    ),
 ) -> None:
     """Compute ties and person and team metrics per week and month (replaces earlier results); find held 1:1s."""
     periods = ("week", "month") if period is Period.all else (period.value,)
@@ -70,6 +77,7 @@ def analyze_command(
                 periods=periods,
                 progress=progress,
                 since=since.date() if since else None,
+                by_month=by_month,
             )
         with session_scope(runtime.sessions) as session:
             held = detect_held_one_on_ones(session, org=settings.org, events=runtime.events)

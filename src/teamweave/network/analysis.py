@@ -25,7 +25,9 @@ from teamweave.analytics.ties import people_table
 from teamweave.analytics.windows import PERIODS, check_period, previous_window
 from teamweave.imports import service as imports_service
 from teamweave.network import writer
+from teamweave.network.event_spans import days_from, instant, span
 from teamweave.network.models import AnalysisRun
+from teamweave.network.monthly import analyze_by_month, passes
 from teamweave.network.period_analysis import Inputs, PeriodResult, analyze_period
 from teamweave.people import service as people_service
 from teamweave.progress import NullProgress, ProgressReporter
@@ -33,6 +35,9 @@ from teamweave.store.events import EventStore
 from teamweave.store.tie_cache import TieCache
 
 STEPS_PER_PERIOD = 4
+ONE_PASS_EVENTS = 2_000_000
+"""Up to this many events a full run loads them all at once (fewest queries, and they fit in memory); above,
+one month at a time (``network.monthly``)."""
 
 
 @dataclass(frozen=True)
@@ -55,20 +60,11 @@ class AnalysisSummary:
     """Their agreement with the formal teams (normalised mutual information, 0..1)."""
 
 
-def _store_integration(
-    session: Session,
-    con: duckdb.DuckDBPyConnection,
-    *,
-    org: str,
-    first_day: date | None = None,
-    last_day: date | None = None,
-    only: set[str] | None = None,
-) -> int:
-    """Newcomers' integration curves, keyed by person (rows go when the person is erased). With ``only`` (an
-    incremental run: the participants hold part of the data, from ``first_day`` to ``last_day``), the curves
-    of those pseudonyms alone are replaced."""
+def _store_integration(session: Session, curves: pa.Table, *, org: str, only: set[str] | None = None) -> int:
+    """Newcomers' integration curves (``analytics.integration``), keyed by person (rows go when the person is
+    erased). With ``only`` (an incremental run: the participants hold part of the data), the curves of those
+    pseudonyms alone are replaced."""
     entries = {e.pseudonym: e for e in people_service.directory(session, org=org)}
-    curves = integration_curve(con, first_day=first_day, last_day=last_day)
     rows = [
         {
             "person_id": entries[r["person"]].person_id,
@@ -106,25 +102,6 @@ def _contexts(cache: TieCache, *, org: str, keep: dict[str, list[date]]) -> dict
     return found
 
 
-def _new_days(con: duckdb.DuckDBPyConnection, since: date) -> tuple[date, date] | None:
-    """The first and last UTC days of the events (view ``tw_store``) from ``since`` on; None without any."""
-    row = con.execute(
-        "SELECT timezone('UTC', min(ts))::DATE, timezone('UTC', max(ts))::DATE FROM tw_store WHERE ts >= $since",
-        {"since": _instant(since)},
-    ).fetchall()[0]
-    return None if row[0] is None else (row[0], row[1])
-
-
-def _instant(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=UTC)
-
-
-def _span(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime | None = None) -> duckdb.DuckDBPyRelation:
-    """The events (view ``tw_store``) from ``start`` (to ``end``, excluded): Parquet statistics skip the rest."""
-    query = "SELECT * FROM tw_store WHERE ts >= $start" + ("" if end is None else " AND ts < $end")
-    return con.sql(query, params={"start": start, **({} if end is None else {"end": end})})
-
-
 def _incremental(
     session: Session,
     con: duckdb.DuckDBPyConnection,
@@ -142,14 +119,14 @@ def _incremental(
     ties of those windows before were kept by the last run, from those ties: then only the events of the
     recomputed windows are loaded); and the integration curves of the newcomers who started within 92 days of
     them, from those newcomers' events."""
-    days = _new_days(con, since)
+    days = days_from(con, since)
     if days is None:
         return []
     keep, start, end = plan(days[0], days[1], periods=chosen)
     contexts = _contexts(cache, org=org, keep=keep)
     if contexts is not None:
-        start = min(_instant(min(windows)) for windows in keep.values()) - MARGIN
-    inputs.load(con, _span(con, start, end))
+        start = min(instant(min(windows)) for windows in keep.values()) - MARGIN
+    inputs.load(con, span(con, start, end))
     last_local = con.execute("SELECT max(local_ts)::DATE FROM tw_participants").fetchall()[0][0]
     results = [
         analyze_period(
@@ -197,10 +174,11 @@ def _store_new_integration(
         "SELECT * FROM tw_store WHERE ts >= $start AND (actor IN (SELECT identity FROM tw_hire_ids)"
         " OR event_id IN (SELECT event_id FROM (SELECT event_id, unnest(targets) AS t FROM tw_store WHERE ts >= $start)"
         " WHERE t IN (SELECT identity FROM tw_hire_ids)))",  # a semi-join: list_intersect per row was 30x slower
-        params={"start": _instant(cutoff - MARGIN)},
+        params={"start": instant(cutoff - MARGIN)},
     )
     inputs.load(con, events)
-    _store_integration(session, con, org=org, first_day=first, last_day=last_day, only=set(hires))
+    curves = integration_curve(con, first_day=first, last_day=last_day)
+    _store_integration(session, curves, org=org, only=set(hires))
 
 
 def _first_day(con: duckdb.DuckDBPyConnection, inputs: Inputs, cutoff: date) -> date | None:
@@ -212,7 +190,7 @@ def _first_day(con: duckdb.DuckDBPyConnection, inputs: Inputs, cutoff: date) -> 
     first: date = row[0]
     if first < cutoff - 2 * MARGIN:
         return cutoff
-    inputs.load(con, _span(con, _instant(first), _instant(first + 8 * MARGIN)))  # local days shift by <= 1
+    inputs.load(con, span(con, instant(first), instant(first + 8 * MARGIN)))  # local days shift by <= 1
     found: date | None = con.execute("SELECT min(local_ts)::DATE FROM tw_participants").fetchall()[0][0]
     return found if found is not None else cutoff
 
@@ -228,6 +206,7 @@ def analyze(
     periods: Sequence[str] = PERIODS,
     progress: ProgressReporter | None = None,
     since: date | None = None,
+    by_month: bool | None = None,
 ) -> AnalysisSummary:
     """Compute ties and person and team metrics per window of each period and store them.
 
@@ -241,6 +220,10 @@ def analyze(
     ``since`` on can change are recomputed and replaced (``analytics.incremental``), and the integration
     curves of the newcomers they can change; the rows equal those of a full run. The summary then counts the
     recomputed windows, their people and ties.
+
+    A full run loads all the events at once, or one month at a time (``network.monthly``: the same rows, in
+    memory that follows the size of a month) with ``by_month``; by default, when the org has more than
+    :data:`ONE_PASS_EVENTS` events.
     """
     chosen = tuple(check_period(p) for p in periods)
     reporter: ProgressReporter = progress or NullProgress()
@@ -256,19 +239,29 @@ def analyze(
         list(imports_service.bot_identities(session, org=org)),
         (work_day_start, work_day_end),
     )
-    reporter.start("Analysing interactions", total=1 + STEPS_PER_PERIOD * len(chosen))
     # large analyses spill to disk: next to the event store, not into whatever folder the command ran in
     con = connect(spill_directory=events.root.parent / "duckdb-spill")
     cache = TieCache.beside(events)
     try:
         events.read(org, con).create_view("tw_store", replace=True)
+        days = None if since is not None else days_from(con)
+        monthly = days is not None and (by_month if by_month is not None else run.events > ONE_PASS_EVENTS)
+        rounds = passes(days[0], days[1], periods=chosen) if monthly and days is not None else 1
+        reporter.start("Analysing interactions", total=1 + STEPS_PER_PERIOD * len(chosen) * rounds)
         if since is not None:
             results = _incremental(
                 session, con, org=org, chosen=chosen, inputs=inputs, k=k, since=since, progress=reporter, cache=cache
             )
+        elif monthly and days is not None:
+            done = analyze_by_month(
+                session, con, org=org, periods=chosen, days=days, inputs=inputs, k=k, progress=reporter, cache=cache
+            )
+            _store_integration(session, done.curves, org=org)
+            reporter.advance()
+            results = done.results
         else:
             inputs.load(con, con.table("tw_store"))
-            _store_integration(session, con, org=org)
+            _store_integration(session, integration_curve(con), org=org)
             reporter.advance()
             results = [
                 analyze_period(session, con, org=org, period=p, inputs=inputs, k=k, progress=reporter, cache=cache)

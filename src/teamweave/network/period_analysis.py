@@ -94,11 +94,13 @@ def analyze_period(
     cache: TieCache,
     keep: list[date] | None = None,
     context: dict[date, pa.Table] | None = None,
+    first_window: date | None = None,
 ) -> PeriodResult:
     """Metrics of every window of ``period`` in the loaded participants, stored; with ``keep``, only those of
     the windows ``keep`` are stored (an incremental run), replacing the stored rows of those windows; with
-    ``context``, the kept ties of windows whose events were not loaded (``pipeline.period_tables``). The ties
-    of the latest windows computed go to ``cache`` for the next incremental run."""
+    ``context``, the kept ties of windows whose events were not loaded, and ``first_window``, the data's first
+    window when it was not loaded (``pipeline.period_tables``). The ties of the latest windows computed go to
+    ``cache`` for the next incremental run (or the next monthly pass)."""
     work_day = inputs.work_day
     tables = period_tables(
         con,
@@ -108,6 +110,8 @@ def analyze_period(
         work_day_start=work_day[0],
         work_day_end=work_day[1],
         context=context,
+        first_window=first_window,
+        keep=keep,
     )
     _keep_latest_ties(con, cache, org=org, period=period, keep=keep)
     progress.advance(2)

@@ -74,6 +74,13 @@ def replace_network_structure(
     return _replace(session, NetworkStructure, rows, org=org, period=period, windows=windows)
 
 
+def clear_period(session: Session, *, org: str, period: str) -> None:
+    """Delete every row of the org's analysis of ``period`` (person and team metrics, team ties, network
+    structure): a full analysis that writes window by window (``network.monthly``) starts from nothing."""
+    for model in (PersonMetric, TeamMetric, TeamTie, NetworkStructure):
+        session.execute(delete(model).where(model.org == org, model.period == period))
+
+
 def replace_integration(
     session: Session, *, org: str, rows: list[dict[str, Any]], person_ids: Sequence[int] | None = None
 ) -> int:

@@ -13,17 +13,9 @@ hires AS (
     CROSS JOIN first_last AS f
     WHERE p.start_date IS NOT NULL AND p.start_date >= f.first_day
 ),
-own AS (
-    SELECT t.event_key, t.person, t.is_actor, t.sync, t.local_ts::DATE AS local_day, h.start_date
-    FROM tw_participants AS t
-    JOIN hires AS h ON h.person = t.person
-    WHERE NOT t.tool AND t.local_ts::DATE < h.start_date + 90
-),
-met AS (
-    SELECT o.person, d.person AS other, min(o.local_day - o.start_date) AS first_offset
-    FROM own AS o
-    JOIN tw_participants AS d ON d.event_key = o.event_key AND d.person <> o.person
-    WHERE o.sync OR o.is_actor OR d.is_actor
+met AS (  -- tw_contacts: the rows of integration_contacts.sql (of one or more passes over the events)
+    SELECT person, other, min(first_offset) AS first_offset
+    FROM tw_contacts
     GROUP BY ALL
 )
 SELECT

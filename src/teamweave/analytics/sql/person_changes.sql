@@ -28,8 +28,8 @@ WITH cur AS (
     FROM tw_tie_stats AS t
     FULL JOIN tw_activity AS a ON a.window_start = t.window_start AND a.person = t.person
 ),
-first_window AS (
-    SELECT min(window_start) AS first_start FROM cur
+first_window AS (  -- $first_window: the data's first window when the loaded events are not all of it
+    SELECT coalesce($first_window::DATE, min(window_start)) AS first_start FROM cur
 ),
 timed AS (  -- windows with at least one meeting of known duration
     SELECT DISTINCT window_start FROM tw_activity WHERE meeting_hours IS NOT NULL

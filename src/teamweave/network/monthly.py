@@ -1,0 +1,121 @@
+"""A full analysis one month of events at a time (``analytics.chunks``): memory follows a month's events, not
+the whole history's, and the rows written equal those of analysing every event at once.
+
+Each monthly pass loads the events of the windows it owns, takes the ties of the window before its first one
+from the pass before (kept in the tie cache, as an incremental run takes them), and writes the metrics of its
+windows. The newcomers' contacts of every pass are gathered and turned into integration curves at the end;
+the distinct pairs with a tie are counted over all passes. Never commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+import pyarrow as pa
+from sqlalchemy.orm import Session
+
+from teamweave.analytics.chunks import month_chunks
+from teamweave.analytics.integration import curves_from_contacts, newcomer_contacts
+from teamweave.analytics.tie_store import no_window_ties
+from teamweave.analytics.windows import previous_window
+from teamweave.network import writer
+from teamweave.network.event_spans import span
+from teamweave.network.period_analysis import Inputs, PeriodResult, analyze_period
+from teamweave.progress import ProgressReporter
+from teamweave.store.tie_cache import TieCache
+
+
+@dataclass(frozen=True)
+class MonthlyRun:
+    """What :func:`analyze_by_month` computed: per period the run's result, and the newcomers' curves."""
+
+    results: list[PeriodResult]
+    curves: pa.Table
+
+
+def passes(first_day: date, last_day: date, *, periods: tuple[str, ...]) -> int:
+    """How many monthly passes the events on the UTC days ``first_day`` .. ``last_day`` take."""
+    return len(month_chunks(first_day, last_day, periods=periods))
+
+
+def analyze_by_month(
+    session: Session,
+    con: duckdb.DuckDBPyConnection,
+    *,
+    org: str,
+    periods: tuple[str, ...],
+    days: tuple[date, date],
+    inputs: Inputs,
+    k: int,
+    progress: ProgressReporter,
+    cache: TieCache,
+) -> MonthlyRun:
+    """Analyse the events (view ``tw_store``) on the UTC days ``days`` month by month and store every
+    period's rows, replacing all the org's rows of those periods; ``progress`` advances by
+    ``periods`` x ``STEPS_PER_PERIOD`` per pass."""
+    for period in periods:
+        writer.clear_period(session, org=org, period=period)
+        cache.clear(org, period)
+    con.execute("CREATE OR REPLACE TEMP TABLE tw_seen_pairs (a_id INTEGER, b_id INTEGER)")
+    found: dict[str, list[PeriodResult]] = {p: [] for p in periods}
+    first_window: dict[str, date | None] = dict.fromkeys(periods)
+    first_day: date | None = None
+    last_day: date | None = None
+    contacts: list[pa.Table] = []
+    chunks = month_chunks(days[0], days[1], periods=periods)
+    for index, chunk in enumerate(chunks):
+        inputs.load(con, span(con, chunk.start, chunk.end))
+        low, high = con.execute("SELECT min(local_ts)::DATE, max(local_ts)::DATE FROM tw_participants").fetchall()[0]
+        first_day = first_day or low  # the first pass with participants holds the data's first local day
+        if high is not None:
+            last_day = high if last_day is None else max(last_day, high)
+        contacts.append(newcomer_contacts(con, first_day=first_day))
+        for period in periods:
+            windows = chunk.windows[period]
+            context = None
+            if index > 0:
+                before = previous_window(windows[0], period=period)
+                context = {before: cache.read(org, period, before) or no_window_ties()}
+            found[period].append(
+                analyze_period(
+                    session,
+                    con,
+                    org=org,
+                    period=period,
+                    inputs=inputs,
+                    k=k,
+                    progress=progress,
+                    cache=cache,
+                    keep=windows,
+                    context=context,
+                    first_window=first_window[period],
+                )
+            )
+            if period == periods[0]:  # each pass's windows hold each of its events once: count pairs from one period
+                con.execute(
+                    "INSERT INTO tw_seen_pairs SELECT DISTINCT a_id, b_id FROM tw_ties WHERE window_start IN"
+                    " (SELECT unnest($windows::DATE[]))",
+                    {"windows": windows},
+                )
+        for period in periods:
+            if first_window[period] is None:
+                column = "week" if period == "week" else "month"
+                first_window[period] = con.execute(f"SELECT min({column}) FROM tw_participants").fetchall()[0][0]
+    pairs = int(con.execute("SELECT count(*) FROM (SELECT DISTINCT a_id, b_id FROM tw_seen_pairs)").fetchall()[0][0])
+    con.execute("DROP TABLE tw_seen_pairs")
+    curves = curves_from_contacts(con, pa.concat_tables(contacts), first_day=first_day, last_day=last_day)
+    return MonthlyRun([_combined(found[p], pairs) for p in periods], curves)
+
+
+def _combined(results: list[PeriodResult], pairs: int) -> PeriodResult:
+    """One period's result over all the passes."""
+    structures = [r.structure for r in results if r.structure is not None]
+    return PeriodResult(
+        windows=sum(r.windows for r in results),
+        people=set().union(*(r.people for r in results)),
+        pairs=pairs,
+        hidden=sum(r.hidden for r in results),
+        structure=structures[-1] if structures else None,
+    )
