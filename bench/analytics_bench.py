@@ -8,12 +8,15 @@ own ``ru_maxrss``; interpreter and imports included):
   Newman weight ``units / audience``, reciprocity) and person-month stats (human/tool events, acts,
   after-hours acts in the person's zone), straight from the Parquet, results fetched as Arrow.
 - ``pandas``: the same job in pandas (explode targets, groupby), at 20M events or fewer only.
-- ``teamweave (the baseline's job)``: the same job with teamweave's functions: ``ties.load_participants``,
+- ``teamweave (the baseline's job)``: the same job with teamweave's functions, one month of events at a time
+  as ``analyze`` goes above ``ONE_PASS_EVENTS`` (``analytics.chunks``): ``ties.load_participants``,
   ``ties.build_ties`` per week and month (fetched as Arrow), ``load.activity_table`` per month.
-- ``teamweave``: ``ties.load_participants`` + ``integration.integration_curve`` + ``pipeline.period_tables``
-  (ties, person metrics, team metrics, team ties, the tie table kept in DuckDB) and the k filter of team ties
-  for week and month: the pure analytics functions, on the connection ``network.analysis.analyze`` uses
-  (``pipeline.connect``: 3 GB memory limit, spilling), no database.
+- ``teamweave``: what a full ``analyze`` computes, month by month as ``network.monthly`` does, without the
+  database: per pass ``ties.load_participants``, the newcomers' contacts (``integration.newcomer_contacts``),
+  ``pipeline.period_tables`` for week and month (ties, person metrics, team metrics, team ties, with the ties
+  of the window before from the pass before), the latest ties kept (``store.tie_cache``) and the k filter of
+  team ties; then the integration curves. On the connection ``analyze`` uses (``pipeline.connect``: 3 GB
+  memory limit, spilling).
 - ``graph``: ``structure.window_structure`` (what ``analyze`` computes for each month) on the yearly tie graph:
   Leiden communities, modularity and NMI against the teams on every tie; betweenness (500 pivots), Burt's
   constraint and effective size and clustering on the strong ties; each part timed.
@@ -175,7 +178,7 @@ def _teamweave(data: Path, extra: list[str], *, save_year: bool) -> dict[str, fl
     from teamweave.analytics.integration import curves_from_contacts, newcomer_contacts
     from teamweave.analytics.pipeline import connect, period_tables
     from teamweave.analytics.tie_store import no_window_ties, window_ties
-    from teamweave.analytics.ties import load_participants
+    from teamweave.analytics.ties import NAMED_TIES, load_participants
     from teamweave.analytics.windows import previous_window
     from teamweave.network.period_analysis import visible_team_ties
     from teamweave.store.tie_cache import KEEP, TieCache
@@ -251,7 +254,7 @@ def _teamweave(data: Path, extra: list[str], *, save_year: bool) -> dict[str, fl
             ).fetchall()[0][0]
             if save_year and period == "month":  # the month ties, for steps "graph" and "month structure" (not timed)
                 con.execute(
-                    f"""COPY (SELECT window_start, a, b, weight, reciprocated FROM tw_ties
+                    f"""COPY (SELECT window_start, a, b, weight, reciprocated FROM ({NAMED_TIES})
                         WHERE window_start IN (SELECT unnest($w::DATE[]))) TO '{saved / f"{index:03d}.parquet"}'""",
                     {"w": windows},
                 )
@@ -297,7 +300,7 @@ def step_teamweave_core(data: Path) -> dict[str, float]:
     from teamweave.analytics.incremental import keep_windows
     from teamweave.analytics.load import activity_table
     from teamweave.analytics.pipeline import connect
-    from teamweave.analytics.ties import build_ties, load_participants
+    from teamweave.analytics.ties import NAMED_TIES, build_ties, load_participants
 
     people = pq.read_table(data / "people.parquet")
     bots = pq.read_table(data / "bots.parquet").column(0).to_pylist()
@@ -322,7 +325,7 @@ def step_teamweave_core(data: Path) -> dict[str, float]:
         for period in ("week", "month"):
             build_ties(con, period=period)
             fetched = con.sql(
-                "SELECT window_start, a, b, weight, reciprocated FROM tw_ties"
+                f"SELECT window_start, a, b, weight, reciprocated FROM ({NAMED_TIES})"
                 " WHERE window_start IN (SELECT unnest($w::DATE[]))",
                 params={"w": chunk.windows[period]},
             ).to_arrow_table()

@@ -1,7 +1,8 @@
 """The tie table of one period kept inside DuckDB, so every metric reads it there instead of from Arrow.
 
-``tw_ties`` holds ``window_start, a_id, b_id, a, b, weight, reciprocated``, the five channel weights and the
-team of each end (``team_a_of, team_b_of``); ``tw_tie_names(id, name)`` names the integer ids, which are
+``tw_ties`` holds ``window_start, a_id, b_id, weight, reciprocated``, the five channel weights and the
+team of each end (``team_a_of, team_b_of``); ``tw_tie_names(id, name)`` names the integer ids (``ties.NAMED_TIES``
+adds the names to its rows), which are
 numbered in pseudonym order (so ``a_id < b_id`` exactly when ``a < b``). It is built two ways, with the same
 columns, so that every metric query runs on it the same way whichever way it came:
 
@@ -21,7 +22,7 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from teamweave.analytics.queries import load_table
-from teamweave.analytics.ties import PEOPLE_SCHEMA, TIE_COLUMNS, with_channels, with_teams
+from teamweave.analytics.ties import NAMED_TIES, PEOPLE_SCHEMA, TIE_COLUMNS, with_channels, with_teams
 
 
 def load_ties(con: duckdb.DuckDBPyConnection, ties: pa.Table, *, people: pa.Table | None = None) -> None:
@@ -46,7 +47,7 @@ def load_ties(con: duckdb.DuckDBPyConnection, ties: pa.Table, *, people: pa.Tabl
     con.execute("CREATE OR REPLACE TEMP VIEW tw_tie_names AS SELECT id, name FROM tw_tie_names_in")
     con.execute(
         """CREATE OR REPLACE TEMP TABLE tw_ties AS
-        SELECT t.*, na.id AS a_id, nb.id AS b_id
+        SELECT t.* EXCLUDE (a, b), na.id AS a_id, nb.id AS b_id
         FROM tw_ties_in AS t
         JOIN tw_tie_names_in AS na ON na.name = t.a
         JOIN tw_tie_names_in AS nb ON nb.name = t.b"""
@@ -97,7 +98,7 @@ def window_ties(con: duckdb.DuckDBPyConnection, windows: Sequence[date]) -> dict
     result: dict[date, pa.Table] = {}
     for window in windows:
         result[window] = con.sql(
-            f"SELECT {', '.join(CARRIED_COLUMNS)} FROM tw_ties WHERE window_start = $window ORDER BY a_id, b_id",
+            f"SELECT {', '.join(CARRIED_COLUMNS)} FROM ({NAMED_TIES}) WHERE window_start = $window ORDER BY a_id, b_id",
             params={"window": window},
         ).to_arrow_table()
     return result
@@ -111,7 +112,7 @@ def put_window_ties(con: duckdb.DuckDBPyConnection, window: date, ties: pa.Table
     con.execute("DELETE FROM tw_ties WHERE window_start = $window", {"window": window})
     con.execute(
         """INSERT INTO tw_ties BY NAME
-        SELECT $window::DATE AS window_start, na.pid AS a_id, nb.pid AS b_id, c.*,
+        SELECT $window::DATE AS window_start, na.pid AS a_id, nb.pid AS b_id, c.* EXCLUDE (a, b),
             na.team_id AS team_a_of, nb.team_id AS team_b_of
         FROM tw_carried AS c
         JOIN tw_nodes AS na ON na.pseudonym = c.a

@@ -43,6 +43,12 @@ PEOPLE_SCHEMA: Final = pa.schema(
         pa.field("site_id", pa.int64()),
     ]
 )
+NAMED_TIES: Final = (
+    "SELECT na.name AS a, nb.name AS b, t.* FROM tw_ties AS t"
+    " JOIN tw_tie_names AS na ON na.id = t.a_id JOIN tw_tie_names AS nb ON nb.id = t.b_id"
+)
+"""SQL: the rows of ``tw_ties`` with the pseudonyms of both ends (``a``, ``b``), which the table itself does not
+carry (its joins and groupings run on the integer ids)."""
 _ALIAS_SCHEMA: Final = pa.schema([pa.field("identity", pa.string()), pa.field("person", pa.string())])
 
 
@@ -329,7 +335,9 @@ def build_ties(con: duckdb.DuckDBPyConnection, *, period: str) -> int:
 
 def fetch_ties(con: duckdb.DuckDBPyConnection) -> pa.Table:
     """The DuckDB table ``tw_ties`` as an Arrow tie table (:data:`TIE_COLUMNS`), ordered by window and pair."""
-    return con.sql(f"SELECT {', '.join(TIE_COLUMNS)} FROM tw_ties ORDER BY window_start, a_id, b_id").to_arrow_table()
+    return con.sql(
+        f"SELECT {', '.join(TIE_COLUMNS)} FROM ({NAMED_TIES}) ORDER BY window_start, a_id, b_id"
+    ).to_arrow_table()
 
 
 def reciprocity(ties: pa.Table) -> float | None:

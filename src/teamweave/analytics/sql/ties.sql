@@ -1,5 +1,5 @@
 -- The table tw_ties: undirected ties per window from tw_participants, with integer ids of the ends (a_id, b_id;
--- tw_nodes.pid) and their teams (team_a_of, team_b_of). weight = sum of both directions' pair weights,
+-- tw_nodes.pid, named by tw_tie_names) and their teams (team_a_of, team_b_of). weight = sum of both directions' pair weights,
 -- reciprocated = acts in both directions. Only human events (not by a bot, not via an AI tool) make ties.
 -- A text act gives actor -> each target units / others; a synchronous event (meeting, call, in person)
 -- gives every pair of participants units / others, half in each direction. The weight is also split by the
@@ -46,8 +46,6 @@ SELECT
     t.window_start,
     t.a_id,
     t.b_id,
-    pa.pseudonym AS a,
-    pb.pseudonym AS b,
     t.weight,
     t.reciprocated,
     t.chat_weight,
