@@ -8,13 +8,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from teamweave.imports.models import Identity
 from teamweave.imports.schemas import ImportSummary
+from teamweave.ingest.context import ImportContext
 from teamweave.ingest.pipeline import import_path
 from teamweave.people.models import Person
 from teamweave.privacy.pseudonym import Pseudonymiser
-from teamweave.store.events import EventStore
+from teamweave.store.events import EventStore, records_to_table
 
 ORG = "acme"
 TEAM = "T1"
@@ -93,3 +96,34 @@ def write_export_folder(
         (root / path).parent.mkdir(parents=True, exist_ok=True)
         (root / path).write_text(content if isinstance(content, str) else json.dumps(content))
     return root
+
+
+class RecordsOnly:
+    """A connector's record path alone: not a TableConnector, so the pipeline reads its ``interactions`` and
+    appends records (the reference the table paths are compared with)."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+
+    def interactions(self, ctx: ImportContext) -> Any:
+        return self._inner.interactions(ctx)
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+def read_events(connector: Any, ctx: ImportContext, *, tables: bool) -> list[dict[str, Any]]:
+    """A connector's events as rows, read one way: its table path (``event_tables``, what the pipeline reads)
+    or its record path (``interactions``)."""
+    if tables:
+        return [row for table in connector.event_tables(ctx) for row in table.to_pylist()]
+    return records_to_table(list(connector.interactions(ctx))).to_pylist()
+
+
+def summary_and_identities(session: Session, summary: ImportSummary, org: str) -> tuple[dict[str, Any], list[Any]]:
+    """What an import reported (without run-specific fields) and the org's identity rows in creation order."""
+    fields = summary.model_dump(exclude={"run_id", "seconds", "events_per_second", "quarantine_file"})
+    rows = session.execute(
+        select(Identity.pseudonym, Identity.label, Identity.is_bot).where(Identity.org == org).order_by(Identity.id)
+    )
+    return fields, [tuple(row) for row in rows]

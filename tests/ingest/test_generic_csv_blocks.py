@@ -14,13 +14,11 @@ import duckdb
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
 from sqlalchemy.orm import Session
+from tests.ingest.builders import RecordsOnly, summary_and_identities
 from tests.ingest.csv_readers import P, both, read
 
-from teamweave.imports.models import Identity
 from teamweave.ingest import generic_csv, generic_csv_blocks, pipeline
-from teamweave.ingest.context import ImportContext
 from teamweave.ingest.generic_csv import SOURCE, CsvEvents
 from teamweave.ingest.pipeline import run_connector
 from teamweave.ingest.records import Interaction
@@ -141,19 +139,6 @@ def test_generated_rows_as_the_bench_writes_them(tmp_path: Path) -> None:
     assert len(both(write(tmp_path, lines)).events) == 3000
 
 
-class RowsOnly:
-    """A connector that only has the row reader (the pipeline then appends records)."""
-
-    def __init__(self, inner: CsvEvents) -> None:
-        self._inner = inner
-
-    def interactions(self, ctx: ImportContext) -> Any:
-        return self._inner.interactions(ctx)
-
-    def close(self) -> None:
-        self._inner.close()
-
-
 def stored(root: Path, org: str) -> list[dict[str, Any]]:
     con = duckdb.connect()
     try:
@@ -170,7 +155,7 @@ def test_the_pipeline_stores_the_same(session: Session, tmp_path: Path, monkeypa
     dup = "2025-03-05T00:00:00Z,,message,ana@example.org,bo@example.org,,,,,same-id,,,,"  # kept once
     path = write(tmp_path, [*GOOD, *BAD, dup, *GOOD, dup.replace("03-05", "03-01")])
     summaries, identities = [], []
-    for org, connector in (("rows", RowsOnly(CsvEvents.open(path))), ("blocks", CsvEvents.open(path))):
+    for org, connector in (("rows", RecordsOnly(CsvEvents.open(path))), ("blocks", CsvEvents.open(path))):
         pseudonym = P.person_of_email("ana@example.org")
         session.add(Person(org=org, email="ana@example.org", name="A", pseudonym=pseudonym, timezone="UTC"))
         session.flush()
@@ -184,11 +169,9 @@ def test_the_pipeline_stores_the_same(session: Session, tmp_path: Path, monkeypa
             pseudonymiser=P,
             quarantine_dir=tmp_path / f"q-{org}",
         )
-        summaries.append(summary.model_dump(exclude={"run_id", "seconds", "events_per_second", "quarantine_file"}))
-        rows = session.execute(
-            select(Identity.pseudonym, Identity.label, Identity.is_bot).where(Identity.org == org).order_by(Identity.id)
-        )
-        identities.append([tuple(row) for row in rows])
+        reported, known = summary_and_identities(session, summary, org)
+        summaries.append(reported)
+        identities.append(known)
     assert summaries[0] == summaries[1]
     assert (summaries[0]["read"], summaries[0]["added"], summaries[0]["duplicates"]) == (
         23,
@@ -203,7 +186,7 @@ def test_the_pipeline_stores_the_same(session: Session, tmp_path: Path, monkeypa
 
 def test_records_and_blocks_are_both_connectors() -> None:
     assert isinstance(CsvEvents(Path("x.csv"), ["ts", "kind", "actor", "targets"]), pipeline.TableConnector)
-    assert not isinstance(RowsOnly(CsvEvents(Path("x.csv"), [])), pipeline.TableConnector)
+    assert not isinstance(RecordsOnly(CsvEvents(Path("x.csv"), [])), pipeline.TableConnector)
     assert Interaction  # the records the row reader makes
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.ingest.builders import read_events
 from tests.ingest.test_github_json import issue_comment, pull, review, review_comment
 
 from teamweave.errors import InputFormatError
@@ -64,16 +65,29 @@ def _read(data: bytes) -> list[Interaction] | None:
         if refused is not None:
             assert refused.file == "data.json"
             return None
-        with QuarantineWriter(Path(folder) / "q", source="github", run_id=1) as quarantine:
-            ctx = ImportContext(
-                org="acme",
-                pseudonymiser=PSEUDONYMISER,
-                identities=FakeIdentities(),  # type: ignore[arg-type]
-                quarantine=quarantine,
-            )
-            events = list(connector.interactions(ctx))
-        assert all(error.startswith("data.json") for error in ctx.errors)
-        return events
+        rows, reports, quarantined = _both_ways(connector, Path(folder), tables=False)
+        assert _both_ways(GitHubJson.open(path), Path(folder), tables=True) == (rows, reports, quarantined)
+        errors, _ = reports
+        assert all(error.startswith("data.json") for error in errors)
+        return [Interaction(**{**row, "targets": tuple(row["targets"])}) for row in rows]
+
+
+def _both_ways(
+    connector: GitHubJson, folder: Path, *, tables: bool
+) -> tuple[list[dict[str, Any]], tuple[list[str], list[tuple[str, int]]], str]:
+    """Read one way (the record path, or the table path the pipeline uses): the events as rows, the errors
+    and skips in order, and what was quarantined."""
+    quarantine_dir = folder / ("q-tables" if tables else "q")
+    with QuarantineWriter(quarantine_dir, source="github", run_id=1) as quarantine:
+        ctx = ImportContext(
+            org="acme",
+            pseudonymiser=PSEUDONYMISER,
+            identities=FakeIdentities(),  # type: ignore[arg-type]
+            quarantine=quarantine,
+        )
+        rows = read_events(connector, ctx, tables=tables)
+    quarantined = "".join(path.read_text() for path in sorted(quarantine_dir.glob("*.jsonl")))
+    return rows, (ctx.errors, list(ctx.skip_reasons.items())), quarantined
 
 
 def test_the_valid_file_reads() -> None:

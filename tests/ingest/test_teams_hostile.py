@@ -11,6 +11,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.ingest.builders import read_events
 from tests.ingest.test_teams_graph import GROUP, channel_files, group_chat_page, one_on_one_pages
 
 from teamweave.errors import InputFormatError
@@ -44,24 +45,41 @@ class Identities:
         return PSEUDONYMISER.identity("teams", identity.raw_id)
 
 
+def _read(path: Path, folder: Path, *, tables: bool) -> tuple[list[dict[str, Any]], ImportContext]:
+    """Open and read ``path`` one way (the record path, or the table path the pipeline uses)."""
+    connector = TeamsMessages.open(path, max_file_bytes=2 * 1024**2)
+    with QuarantineWriter(folder, source="teams", run_id=1) as quarantine:
+        ctx = ImportContext(
+            org="acme",
+            pseudonymiser=PSEUDONYMISER,
+            identities=Identities(),  # type: ignore[arg-type]
+            quarantine=quarantine,
+        )
+        rows = read_events(connector, ctx, tables=tables)
+    connector.close()
+    return rows, ctx
+
+
+def _quarantined(folder: Path) -> str:
+    return "".join(path.read_text() for path in sorted(folder.glob("*.jsonl")))
+
+
 def _import(write: Any) -> tuple[list[Interaction], ImportContext] | None:
-    """Write input with ``write(folder)``, open and read it; None when open refused it (InputFormatError)."""
+    """Write input with ``write(folder)``, open and read it; None when open refused it (InputFormatError).
+    Both paths read it: the table path must give the record path's events, errors, skips and quarantine."""
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         path = write(root)
         try:
-            connector = TeamsMessages.open(path, max_file_bytes=2 * 1024**2)
+            TeamsMessages.open(path, max_file_bytes=2 * 1024**2)
         except InputFormatError:
             return None
-        with QuarantineWriter(root / "q", source="teams", run_id=1) as quarantine:
-            ctx = ImportContext(
-                org="acme",
-                pseudonymiser=PSEUDONYMISER,
-                identities=Identities(),  # type: ignore[arg-type]
-                quarantine=quarantine,
-            )
-            events = list(connector.interactions(ctx))
-        connector.close()
+        rows, ctx = _read(path, root / "q", tables=False)
+        table_rows, table_ctx = _read(path, root / "q-tables", tables=True)
+        assert table_rows == rows
+        assert (table_ctx.errors, list(table_ctx.skip_reasons.items())) == (ctx.errors, list(ctx.skip_reasons.items()))
+        assert _quarantined(root / "q-tables") == _quarantined(root / "q")
+        events = [Interaction(**{**row, "targets": tuple(row["targets"])}) for row in rows]
         for event in events:
             assert event.audience >= len(event.targets)
             assert event.actor not in event.targets

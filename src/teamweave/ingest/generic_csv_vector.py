@@ -23,6 +23,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from teamweave.ingest.arrow_masks import TS_TYPE, Mask, in_window, mask
 from teamweave.ingest.context import ImportContext
 from teamweave.ingest.records import KINDS, SOURCES, Interaction
 from teamweave.store.events import EVENT_SCHEMA, records_to_table
@@ -42,13 +43,11 @@ _TS_PATTERN: Final = (  # what datetime.fromisoformat reads the same way; the ca
     r"(\.[0-9]{1,6})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$"
 )
 _COUNT_PATTERN: Final = r"^[0-9]{1,9}$"  # what float() reads as the same integer below 2**31
-_TS_TYPE: Final = pa.timestamp("us", tz="UTC")
 _SOURCES: Final = pa.array(sorted(SOURCES))
 _KINDS: Final = pa.array(sorted(KINDS))
 _FLAGS: Final = pa.array(sorted(FLAG_TEXTS))
 _TRUE: Final = pa.array(sorted(TRUE_TEXTS))
 
-Mask = npt.NDArray[np.bool_]
 Index = npt.NDArray[np.int64]
 EventIds = Callable[[pa.Array, pa.Array], Callable[[], pa.Array]]
 """Starts :meth:`~teamweave.privacy.pseudonym.Pseudonymiser.event_id_array` (on a worker thread) and returns
@@ -80,10 +79,6 @@ class PlainBlock:
     lines: Index
     line_total: int
     text: Callable[[int], str]
-
-
-def _mask(array: pa.Array | pa.ChunkedArray) -> Mask:
-    return np.asarray(array.to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def _ints(array: pa.Array | pa.ChunkedArray) -> Index:
@@ -119,7 +114,7 @@ def _repeated_in_row(rows: Index, values: pa.Array) -> Mask:
         return repeated
     for back in range(1, longest):
         same_row = rows[back:] == rows[:-back]
-        same = _mask(pc.equal(values.slice(back), values.slice(0, len(values) - back)))
+        same = mask(pc.equal(values.slice(back), values.slice(0, len(values) - back)))
         repeated[back:] |= same_row & same
     return repeated
 
@@ -154,15 +149,15 @@ class _Checked:
         self.ok: Mask = np.ones(n, dtype=bool)
         self.text: dict[str, pa.Array] = {}
         for name, array in block.columns.items():
-            self.ok &= _mask(pc.ascii_is_printable(array))
+            self.ok &= mask(pc.ascii_is_printable(array))
             value = self.text[name] = pc.ascii_trim(array, " ")
             if name != "targets":  # each target is checked on its own
-                self.ok &= _mask(pc.less_equal(pc.binary_length(value), MAX_VALUE_CHARS))
-        self.ok &= _mask(pc.greater(pc.binary_length(self.text["actor"]), 0))
+                self.ok &= mask(pc.less_equal(pc.binary_length(value), MAX_VALUE_CHARS))
+        self.ok &= mask(pc.greater(pc.binary_length(self.text["actor"]), 0))
         self.source = self._lowered("source", default=SOURCE, allowed=_SOURCES)
         self.kind = self._lowered("kind", default="", allowed=_KINDS)
         self.flags = [self._flag(name) for name in ("by_bot", "via_ai", "in_person")]
-        self.ok &= _mask(pc.match_substring_regex(self.text["ts"], _TS_PATTERN))
+        self.ok &= mask(pc.match_substring_regex(self.text["ts"], _TS_PATTERN))
         self._targets(block.columns["targets"])
         self.audience = self._count("audience")
         self.duration = self._count("duration")
@@ -177,7 +172,7 @@ class _Checked:
         value = pc.ascii_lower(value)
         if default:
             value = pc.if_else(pc.equal(value, ""), default, value)
-        self.ok &= _mask(pc.is_in(value, value_set=allowed))
+        self.ok &= mask(pc.is_in(value, value_set=allowed))
         return value
 
     def _flag(self, name: str) -> Mask:
@@ -185,16 +180,16 @@ class _Checked:
         if value is None:
             return np.zeros(len(self.ok), dtype=bool)
         value = pc.ascii_lower(value)
-        self.ok &= _mask(pc.is_in(value, value_set=_FLAGS))
-        return _mask(pc.is_in(value, value_set=_TRUE))
+        self.ok &= mask(pc.is_in(value, value_set=_FLAGS))
+        return mask(pc.is_in(value, value_set=_TRUE))
 
     def _count(self, name: str) -> Index:
         """The column as integers, -1 where empty (rows with another value are marked not ok)."""
         value = self.text.get(name)
         if value is None:
             return np.full(len(self.ok), -1, dtype=np.int64)
-        empty = _mask(pc.equal(value, ""))
-        valid = _mask(pc.match_substring_regex(value, _COUNT_PATTERN))
+        empty = mask(pc.equal(value, ""))
+        valid = mask(pc.match_substring_regex(value, _COUNT_PATTERN))
         self.ok &= empty | valid
         safe = pc.if_else(pa.array(valid), value, "0")
         return np.where(valid, _ints(pc.cast(safe, pa.int64())), -1)
@@ -211,7 +206,7 @@ class _Checked:
         if too_long.any():
             self.ok[np.unique(rows[too_long])] = False
         actor = pc.ascii_lower(self.text["actor"]).take(pa.array(rows))
-        kept = np.flatnonzero((lengths > 0) & ~_mask(pc.equal(values, actor)) & ~_repeated_in_row(rows, values))
+        kept = np.flatnonzero((lengths > 0) & ~mask(pc.equal(values, actor)) & ~_repeated_in_row(rows, values))
         self.target_values = values
         self.target_positions: Index = kept
         self.target_rows: Index = rows[kept]
@@ -223,20 +218,11 @@ def _timestamps(checked: _Checked, good: Index) -> tuple[Index, pa.Array]:
     2025-02-30, is checked row by row with Python, and those rows go to the row reader)."""
     text = checked.text["ts"].take(pa.array(good))
     try:
-        return good, pc.cast(text, _TS_TYPE)
+        return good, pc.cast(text, TS_TYPE)
     except pa.ArrowInvalid:
         valid = np.array([_parses(t) for t in text.to_pylist()], dtype=bool)
         checked.ok[good[~valid]] = False
-        return good[valid], pc.cast(text.filter(pa.array(valid)), _TS_TYPE)
-
-
-def _in_window(ts: pa.Array, ctx: ImportContext) -> Mask:
-    inside = np.ones(len(ts), dtype=bool)
-    if ctx.since is not None:
-        inside &= _mask(pc.greater_equal(ts, pa.scalar(ctx.since, _TS_TYPE)))
-    if ctx.until is not None:
-        inside &= _mask(pc.less(ts, pa.scalar(ctx.until, _TS_TYPE)))
-    return inside
+        return good[valid], pc.cast(text.filter(pa.array(valid)), TS_TYPE)
 
 
 class _Identities:
@@ -356,7 +342,7 @@ def prepare(block: PlainBlock) -> Prepared:
 
 def _source_ids(checked: _Checked, rows: Index) -> pa.Array:
     ids = checked.text["id"].take(pa.array(rows)) if "id" in checked.text else pa.repeat("", len(rows))
-    missing = np.flatnonzero(_mask(pc.equal(ids, "")))
+    missing = np.flatnonzero(mask(pc.equal(ids, "")))
     if len(missing) == 0:
         return ids
     hashed = np.array(ids.to_pylist(), dtype=object)
@@ -378,7 +364,7 @@ def block_table(
         values = [value for value, bot in zip(identities.values, identities.bots, strict=True) if bot == is_bot]
         if reader.cache_room(values, is_bot=is_bot) < bound:
             return None
-    inside = _in_window(ts, ctx)
+    inside = in_window(ts, ctx)
     in_order = _InOrder(block, reader, ctx, fallback, good[~inside])
     pseudonyms: list[str] = []
     for value, is_bot, row in zip(identities.values, identities.bots, identities.first_rows.tolist(), strict=True):

@@ -20,6 +20,9 @@ pull request or issue is not an interaction between people (skipped, counted). `
 login ending in ``[bot]`` is a tool: a bot identity, ``by_bot=True`` when it acts. Identities are
 ``github:<login>``, labelled ``@login (GitHub)``: these APIs give no e-mail address, so they stay unresolved
 until an admin resolves them to people. Bodies, titles, diff hunks, paths and labels are never kept.
+
+The pipeline reads :meth:`GitHubJson.event_tables` (:mod:`teamweave.ingest.github_tables`): the same events as
+:meth:`GitHubJson.interactions`, the reference it is tested against, with each file parsed once.
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
+
+import pyarrow as pa
 
 from teamweave.errors import InputFormatError
 from teamweave.ingest.context import ImportContext
@@ -214,15 +219,23 @@ class GitHubJson:
     def close(self) -> None:
         """Files are read one at a time and closed."""
 
-    def _name(self, file: Path) -> str:
+    def name(self, file: Path) -> str:
+        """A file's name in errors: its path under the folder opened."""
         return file.relative_to(self.root).as_posix() if file.is_relative_to(self.root) else file.name
+
+    def event_tables(self, ctx: ImportContext) -> Iterator[pa.Table]:
+        """The events of :meth:`interactions`, in its order and with its effects on ``ctx``, as Arrow tables, each
+        file parsed once (:mod:`teamweave.ingest.github_tables`)."""
+        from teamweave.ingest.github_tables import event_tables  # it builds on this module
+
+        return event_tables(self, ctx)
 
     def interactions(self, ctx: ImportContext) -> Iterator[Interaction]:
         """First every file's authors, then every file's events; bad records are located and quarantined."""
         ctx.progress.start("Reading GitHub JSON", total=2 * len(self.files))
         for file in self.files:
             for _, obj, _ in self._read(file, ctx, report=False):
-                self._remember(obj)
+                self.remember(obj)
             ctx.progress.advance()
         for file in self.files:
             for location, obj, shape in self._read(file, ctx, report=True):
@@ -234,7 +247,7 @@ class GitHubJson:
 
     def _read(self, file: Path, ctx: ImportContext, *, report: bool) -> Iterator[tuple[str, dict[str, Any], str]]:
         """(location, object, shape) of each recognised object; file problems reported in the second pass."""
-        name = self._name(file)
+        name = self.name(file)
         try:
             if file.stat().st_size > MAX_FILE_BYTES:
                 if report:
@@ -261,7 +274,7 @@ class GitHubJson:
             if report:
                 ctx.bad(location=f"{name}, after item {index}", reason=f"unreadable JSON ({type(exc).__name__})")
 
-    def _pseudonym(self, ctx: ImportContext, user: Login) -> str:
+    def pseudonym(self, ctx: ImportContext, user: Login) -> str:
         """A user's pseudonym, cached (bounded) per login: the identity resolver sees each login once."""
         key = (user.login, user.bot)
         cached = self._pseudonyms.get(key)
@@ -273,7 +286,7 @@ class GitHubJson:
             cached = self._pseudonyms[key] = ctx.identities.pseudonym(identity)
         return cached
 
-    def _channel(self, ctx: ImportContext, name: str) -> str:
+    def channel(self, ctx: ImportContext, name: str) -> str:
         """The pseudonym of a repository or a pull request / issue, cached (bounded): one HMAC each, not per event."""
         cached = self._channels.get(name)
         if cached is None:
@@ -282,7 +295,7 @@ class GitHubJson:
             cached = self._channels[name] = ctx.pseudonymiser.channel(SOURCE, name)
         return cached
 
-    def _remember(self, obj: dict[str, Any]) -> None:
+    def remember(self, obj: dict[str, Any]) -> None:
         """First pass: authors of pull requests and issues, and of review comments (for replies)."""
         shape = shape_of(obj)
         try:
@@ -341,10 +354,10 @@ class GitHubJson:
             source=SOURCE,
             kind=kind,
             ts=ts,
-            actor=self._pseudonym(ctx, actor),
-            targets=(self._pseudonym(ctx, target),),
+            actor=self.pseudonym(ctx, actor),
+            targets=(self.pseudonym(ctx, target),),
             audience=1,
-            channel=self._channel(ctx, repo),
-            thread=self._channel(ctx, f"{repo}#{number}"),
+            channel=self.channel(ctx, repo),
+            thread=self.channel(ctx, f"{repo}#{number}"),
             by_bot=actor.bot,
         )

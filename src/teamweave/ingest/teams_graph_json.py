@@ -199,6 +199,18 @@ def parse_post(m: dict[str, Any], context: str | None) -> Post:
     return Post(conversation, is_chat, message_id, reply_to, ts, sender, mentions, reactions)
 
 
+def rejected_problem(location: str, rejected: Rejected, raw: dict[str, Any]) -> Problem:
+    """A rejected message as a Problem: located to its field; keys are field names and the time, never content."""
+    if not rejected.bad:
+        return Problem(location, rejected.reason, bad=False)
+    where = f"{location}, field '{rejected.field}'" if rejected.field else location
+    ts = parse_time(raw.get("createdDateTime"))
+    keys: dict[str, object] = {"fields": sorted(str(k)[:40] for k in list(raw)[:50])}
+    if ts is not None:
+        keys["ts"] = ts.isoformat()
+    return Problem(where, rejected.reason, bad=True, keys=keys)
+
+
 def _context_conversation(context: object) -> str | None:
     """The conversation a page's ``@odata.context`` names (``chats('…')`` or ``teams('…')/channels('…')``)."""
     if not isinstance(context, str) or len(context) > 4096:
@@ -211,18 +223,27 @@ def _context_conversation(context: object) -> str | None:
 
 
 Item = tuple[str, object, str | None]
+Place = tuple[str, int, int]
+"""Where a message is in a file: the page's location, its index on the page, and its reply number (0: not a
+reply); :func:`location` spells it out."""
+RawItem = tuple[Place, object, str | None]
 
 
-def _messages(values: list[Any], where: str, context: str | None) -> Iterator[Item]:
+def location(place: Place) -> str:
+    """A message's location, as errors name it (``file, page 2, message 3, reply 1``)."""
+    where, index, reply = place
+    return f"{where}, message {index + 1}, reply {reply}" if reply else f"{where}, message {index + 1}"
+
+
+def _messages(values: list[Any], where: str, context: str | None) -> Iterator[RawItem]:
     for index, message in enumerate(values):
-        location = f"{where}, message {index + 1}"
-        yield location, message, context
-        replies = _dict(message).get("replies")  # $expand=replies
+        yield (where, index, 0), message, context
+        replies = message.get("replies") if isinstance(message, dict) else None  # $expand=replies
         for number, reply in enumerate(replies if isinstance(replies, list) else []):
-            yield f"{location}, reply {number + 1}", reply, context
+            yield (where, index, number + 1), reply, context
 
 
-def _page_items(page: dict[str, Any], where: str) -> Iterator[Item]:
+def _page_items(page: dict[str, Any], where: str) -> Iterator[RawItem]:
     context = _context_conversation(page.get("@odata.context"))
     values = page.get("value", [page])  # no "value": one chatMessage (GET of a single message)
     if not isinstance(values, list):
@@ -230,8 +251,9 @@ def _page_items(page: dict[str, Any], where: str) -> Iterator[Item]:
     yield from _messages(values, where, context)
 
 
-def items(data: object, name: str) -> Iterator[Item]:
-    """(location, raw message, conversation of its page) for every message a file holds, replies included."""
+def raw_items(data: object, name: str) -> Iterator[RawItem]:
+    """(place, raw message, conversation of its page) for every message a file holds, replies included; raises
+    Rejected (bad) when the document is not a Graph shape, after the messages before that point."""
     if isinstance(data, dict):
         yield from _page_items(data, name)
     elif (
@@ -243,3 +265,9 @@ def items(data: object, name: str) -> Iterator[Item]:
         yield from _messages(data, name, None)
     else:
         raise Rejected(NOT_GRAPH, bad=True)
+
+
+def items(data: object, name: str) -> Iterator[Item]:
+    """(location, raw message, conversation of its page) for every message a file holds, replies included."""
+    for place, raw, context in raw_items(data, name):
+        yield location(place), raw, context
