@@ -378,17 +378,33 @@ def step_new_week(data: Path) -> dict[str, float]:
         start -= MARGIN
     out["kept_ties_used"] = int(len(context) == len(keep))
     span = con.sql("SELECT * FROM tw_store WHERE ts >= $a AND ts < $b", params={"a": start, "b": end})
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        out[f"s_{name}"] = round(now - clock, 2)
+        clock = now
+
     out["participants"] = load_participants(con, span, people=people, bots=bots)
+    lap("load_participants")
     for period in ("week", "month"):
         tables = period_tables(
-            con, people=people, period=period, k=5, context=context.get(period) if out["kept_ties_used"] else None
+            con,
+            people=people,
+            period=period,
+            k=5,
+            context=context.get(period) if out["kept_ties_used"] else None,
+            keep=keep[period],
         )
         persons, teams, between = (
             keep_windows(t, keep[period]) for t in (tables.persons, tables.teams, tables.team_ties)
         )
         visible_team_ties(between, teams, k=5)
+        lap(f"period_{period}")
         if period == "month":
             structure_loaded(con, period=period, people=people, windows=keep[period])
+            lap("month_structure")
         out[f"windows_{period}"] = len(keep[period])
         out[f"persons_{period}"] = persons.num_rows
     cutoff = monday - INTEGRATION_REACH
@@ -402,7 +418,9 @@ def step_new_week(data: Path) -> dict[str, float]:
         params={"start": datetime(cutoff.year, cutoff.month, cutoff.day, tzinfo=UTC) - timedelta(days=1)},
     )
     load_participants(con, events, people=people, bots=bots)
+    lap("newcomers_events")
     out["newcomers"] = integration_curve(con, first_day=cutoff, last_day=last).num_rows
+    lap("integration")
     return out
 
 

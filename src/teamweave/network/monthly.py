@@ -100,9 +100,8 @@ def analyze_by_month(
                     {"windows": windows},
                 )
         for period in periods:
-            if first_window[period] is None:
-                column = "week" if period == "week" else "month"
-                first_window[period] = con.execute(f"SELECT min({column}) FROM tw_participants").fetchall()[0][0]
+            if first_window[period] is None:  # the participants' columns are named after the periods
+                first_window[period] = con.execute(f"SELECT min({period}) FROM tw_participants").fetchall()[0][0]
     pairs = int(con.execute("SELECT count(*) FROM (SELECT DISTINCT a_id, b_id FROM tw_seen_pairs)").fetchall()[0][0])
     con.execute("DROP TABLE tw_seen_pairs")
     curves = curves_from_contacts(con, pa.concat_tables(contacts), first_day=first_day, last_day=last_day)
