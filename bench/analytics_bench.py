@@ -39,6 +39,7 @@ import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -177,7 +178,7 @@ def _teamweave(data: Path, extra: list[str], *, save_year: bool) -> dict[str, fl
     from teamweave.analytics.incremental import keep_windows
     from teamweave.analytics.integration import curves_from_contacts, newcomer_contacts
     from teamweave.analytics.pipeline import connect, period_tables
-    from teamweave.analytics.tie_store import no_window_ties, window_ties
+    from teamweave.analytics.tie_store import no_window_ties, save_window_ties
     from teamweave.analytics.ties import NAMED_TIES, load_participants
     from teamweave.analytics.windows import previous_window
     from teamweave.network.period_analysis import visible_team_ties
@@ -225,7 +226,7 @@ def _teamweave(data: Path, extra: list[str], *, save_year: bool) -> dict[str, fl
             context = None
             if index > 0:
                 before = previous_window(windows[0], period=period)
-                context = {before: cache.read(BENCH_ORG, period, before) or no_window_ties()}
+                context = {before: cache.file(BENCH_ORG, period, before) or no_window_ties()}
             tables = period_tables(
                 con,
                 people=people,
@@ -242,7 +243,7 @@ def _teamweave(data: Path, extra: list[str], *, save_year: bool) -> dict[str, fl
             computed = sorted(
                 {r[0] for r in con.execute("SELECT DISTINCT window_start FROM tw_ties").fetchall()} & set(windows)
             )
-            cache.replace(BENCH_ORG, period, window_ties(con, computed[-KEEP:]))  # as analyze
+            cache.write(BENCH_ORG, period, computed[-KEEP:], partial(save_window_ties, con))  # as analyze
             lap(f"keep_ties_{period}")
             visible_team_ties(between, teams, k=5)  # the k filter analyze applies to team ties
             lap(f"visible_team_ties_{period}")
@@ -371,7 +372,7 @@ def step_new_week(data: Path) -> dict[str, float]:
     keep, start, end = plan(first, last, periods=("week", "month"))
     cache = TieCache(data / "tie-cache")
     before = {p: previous_window(min(w), period=p) for p, w in keep.items()}
-    kept = {p: cache.read(BENCH_ORG, p, day) for p, day in before.items()}
+    kept = {p: cache.file(BENCH_ORG, p, day) for p, day in before.items()}
     context = {p: {before[p]: t} for p, t in kept.items() if t is not None}
     if len(context) == len(keep):  # as analyze: only the recomputed windows' events
         start = min(datetime(w[0].year, w[0].month, w[0].day, tzinfo=UTC) for w in map(sorted, keep.values()))

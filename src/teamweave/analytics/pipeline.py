@@ -62,7 +62,7 @@ def period_tables(
     k: int | None,
     work_day_start: int = 8,
     work_day_end: int = 19,
-    context: Mapping[date, pa.Table] | None = None,
+    context: Mapping[date, pa.Table | Path] | None = None,
     first_window: date | None = None,
     keep: Sequence[date] | None = None,
 ) -> PeriodTables:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -95,20 +96,34 @@ def no_window_ties() -> pa.Table:
 
 def window_ties(con: duckdb.DuckDBPyConnection, windows: Sequence[date]) -> dict[date, pa.Table]:
     """The rows of ``tw_ties`` of each of ``windows`` (:data:`CARRIED_COLUMNS`, ordered by pair)."""
-    result: dict[date, pa.Table] = {}
-    for window in windows:
-        result[window] = con.sql(
-            f"SELECT {', '.join(CARRIED_COLUMNS)} FROM ({NAMED_TIES}) WHERE window_start = $window ORDER BY a_id, b_id",
-            params={"window": window},
-        ).to_arrow_table()
-    return result
+    return {window: _window_rows(con, window).to_arrow_table() for window in windows}
 
 
-def put_window_ties(con: duckdb.DuckDBPyConnection, window: date, ties: pa.Table) -> int:
+def _window_rows(con: duckdb.DuckDBPyConnection, window: date) -> duckdb.DuckDBPyRelation:
+    columns = ", ".join(CARRIED_COLUMNS)
+    query = f"SELECT {columns} FROM ({NAMED_TIES}) WHERE window_start = $window ORDER BY a_id, b_id"
+    return con.sql(query, params={"window": window})
+
+
+def save_window_ties(con: duckdb.DuckDBPyConnection, window: date, path: Path) -> None:
+    """Write :func:`window_ties` of one window to a Parquet file at ``path``, straight from DuckDB (a month's
+    ties at 100M events are millions of rows: they never become a Python table)."""
+    _window_rows(con, window).write_parquet(str(path))
+
+
+def put_window_ties(con: duckdb.DuckDBPyConnection, window: date, ties: pa.Table | Path) -> int:
     """Replace the rows of ``window`` in ``tw_ties`` (built by ``ties.build_ties``) by ``ties`` (as
-    :func:`window_ties` gives them), with the ids and teams of this run's ``tw_nodes``; pairs with a person
-    no longer among them are left out. Returns the rows put in."""
-    load_table(con, "tw_carried", ties.select(list(CARRIED_COLUMNS)))
+    :func:`window_ties` gives them, or the Parquet file :func:`save_window_ties` wrote, read by DuckDB), with
+    the ids and teams of this run's ``tw_nodes``; pairs with a person no longer among them are left out.
+    Returns the rows put in."""
+    if isinstance(ties, Path):
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE tw_carried AS SELECT {', '.join(CARRIED_COLUMNS)}"
+            " FROM read_parquet($path, hive_partitioning = false)",  # (the cache's folders are named org=...)
+            {"path": str(ties)},
+        )
+    else:
+        load_table(con, "tw_carried", ties.select(list(CARRIED_COLUMNS)))
     con.execute("DELETE FROM tw_ties WHERE window_start = $window", {"window": window})
     con.execute(
         """INSERT INTO tw_ties BY NAME

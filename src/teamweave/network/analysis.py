@@ -11,6 +11,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -90,12 +91,13 @@ def _nodes(session: Session, *, org: str) -> tuple[pa.Table, list[str]]:
     return people_table((e.pseudonym, e.team_id, e.timezone, e.start_date, e.site_id) for e in kept), opted_out
 
 
-def _contexts(cache: TieCache, *, org: str, keep: dict[str, list[date]]) -> dict[str, dict[date, pa.Table]] | None:
-    """The kept ties of the window before the first recomputed window of each period; None unless all are kept."""
-    found: dict[str, dict[date, pa.Table]] = {}
+def _contexts(cache: TieCache, *, org: str, keep: dict[str, list[date]]) -> dict[str, dict[date, Path]] | None:
+    """The files of the kept ties of the window before the first recomputed window of each period; None unless
+    all are kept."""
+    found: dict[str, dict[date, Path]] = {}
     for period, windows in keep.items():
         before = previous_window(min(windows), period=period)
-        ties = cache.read(org, period, before)
+        ties = cache.file(org, period, before)
         if ties is None:
             return None
         found[period] = {before: ties}

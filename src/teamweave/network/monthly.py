@@ -77,7 +77,7 @@ def analyze_by_month(
             context = None
             if index > 0:
                 before = previous_window(windows[0], period=period)
-                context = {before: cache.read(org, period, before) or no_window_ties()}
+                context = {before: cache.file(org, period, before) or no_window_ties()}
             found[period].append(
                 analyze_period(
                     session,

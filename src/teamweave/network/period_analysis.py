@@ -4,8 +4,11 @@ next incremental run. ``network.analysis`` decides which events are loaded and w
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
+from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -16,7 +19,7 @@ from sqlalchemy.orm import Session
 from teamweave.analytics.incremental import keep_windows
 from teamweave.analytics.pipeline import period_tables
 from teamweave.analytics.structure import STRUCTURE_PERIODS, structure_loaded
-from teamweave.analytics.tie_store import window_ties
+from teamweave.analytics.tie_store import save_window_ties
 from teamweave.analytics.ties import load_participants
 from teamweave.network import writer
 from teamweave.privacy.thresholds import effective_k, passes
@@ -93,7 +96,7 @@ def analyze_period(
     progress: ProgressReporter,
     cache: TieCache,
     keep: list[date] | None = None,
-    context: dict[date, pa.Table] | None = None,
+    context: Mapping[date, pa.Table | Path] | None = None,
     first_window: date | None = None,
 ) -> PeriodResult:
     """Metrics of every window of ``period`` in the loaded participants, stored; with ``keep``, only those of
@@ -144,4 +147,4 @@ def _keep_latest_ties(
         cache.clear(org, period)
     rows = con.execute("SELECT DISTINCT window_start FROM tw_ties").fetchall()
     computed = sorted(r[0] for r in rows if keep is None or r[0] in keep)
-    cache.replace(org, period, window_ties(con, computed[-KEEP:]))
+    cache.write(org, period, computed[-KEEP:], partial(save_window_ties, con))

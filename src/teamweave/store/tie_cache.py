@@ -14,7 +14,7 @@ latest :data:`KEEP` windows of each period only. Erasing a person clears the org
 from __future__ import annotations
 
 import shutil
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Final
@@ -51,6 +51,23 @@ class TieCache:
         path = self._folder(org, period) / f"{window.isoformat()}.parquet"
         return pq.read_table(path) if path.is_file() else None
 
+    def file(self, org: str, period: str, window: date) -> Path | None:
+        """The file of one window's kept ties (to read without loading it into Python), or None."""
+        path = self._folder(org, period) / f"{window.isoformat()}.parquet"
+        return path if path.is_file() else None
+
+    def write(self, org: str, period: str, windows: Sequence[date], save: Callable[[date, Path], None]) -> None:
+        """Keep the ties of ``windows``, each written by ``save(window, path)`` (e.g. straight from DuckDB, so a
+        month's ties never become a Python table), then only the latest :data:`KEEP` windows of the period."""
+        folder = self._folder(org, period)
+        folder.mkdir(parents=True, exist_ok=True)
+        for window in windows:
+            path = folder / f"{window.isoformat()}.parquet"
+            partial = path.with_suffix(".partial")
+            save(window, partial)
+            partial.replace(path)
+        self._trim(folder)
+
     def replace(self, org: str, period: str, tables: Mapping[date, pa.Table]) -> None:
         """Keep ``tables`` (the ties of these windows, replacing what was kept for them), then only the latest
         :data:`KEEP` windows of the period."""
@@ -61,6 +78,10 @@ class TieCache:
             partial = path.with_suffix(".partial")
             pq.write_table(table, partial)
             partial.replace(path)
+        self._trim(folder)
+
+    @staticmethod
+    def _trim(folder: Path) -> None:
         kept = sorted(folder.glob("*.parquet"), key=lambda p: p.name)
         for stale in kept[:-KEEP]:
             stale.unlink()
