@@ -14,7 +14,6 @@ from teamweave.errors import InputFormatError
 from teamweave.imports.models import ImportRun
 from teamweave.ingest import pipeline
 from teamweave.ingest.context import ImportContext
-from teamweave.ingest.records import Interaction
 from teamweave.ingest.slack_export import SlackExport
 
 USERS = [user("U1", "ana"), user("U2", "bo")]
@@ -57,11 +56,11 @@ def test_a_failure_during_import_marks_the_run_failed(
 ) -> None:
     root = write_export(USERS, {"dev": ["U1", "U2"]}, {"dev/1970-01-01.json": [msg("1.1", "U1")]})
 
-    def broken(self: SlackExport, ctx: ImportContext) -> Iterator[Interaction]:
+    def broken(self: SlackExport, ctx: ImportContext, sink: object, **options: object) -> Iterator[str]:
         raise InputFormatError("disk vanished", file="dev/1970-01-01.json")
         yield  # pragma: no cover
 
-    monkeypatch.setattr(SlackExport, "interactions", broken)
+    monkeypatch.setattr(SlackExport, "read_day_files", broken)  # what both of the connector's paths read with
     with pytest.raises(InputFormatError, match="disk vanished"):
         importer(root)
     run = importer.session.execute(select(ImportRun)).scalar_one()

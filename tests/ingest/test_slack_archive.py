@@ -74,3 +74,19 @@ def test_not_a_zip(tmp_path: Path) -> None:
     path.write_bytes(b"PK\x03\x04 not really")
     with pytest.raises(InputFormatError):
         SlackArchive(path)
+
+
+def test_folder_links_are_read_only_when_they_stay_inside(tmp_path: Path) -> None:
+    root = tmp_path / "export"
+    for name, data in _export_members().items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(data)
+    outside = tmp_path / "outside.json"
+    outside.write_text("[]")
+    (root / "dev" / "2024-01-03.json").symlink_to(root / "dev" / "2024-01-02.json")
+    (root / "dev" / "2024-01-04.json").symlink_to(outside)
+    (root / "dev" / "2024-01-05.json").symlink_to(root / "dev" / "missing.json")
+    (root / "linked").symlink_to(tmp_path, target_is_directory=True)
+    archive = SlackArchive(root)
+    assert archive.names == ["channels.json", "dev/2024-01-02.json", "dev/2024-01-03.json", "users.json"]
+    assert archive.read("dev/2024-01-03.json") == archive.read("dev/2024-01-02.json")

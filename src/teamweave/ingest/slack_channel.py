@@ -1,13 +1,20 @@
-"""One Slack conversation's day files -> events: messages, replies, mentions, reactions (rules: slack_export)."""
+"""One Slack conversation's day files -> events: messages, replies, mentions, reactions (rules: slack_export).
+
+A :class:`ChannelReader` applies the rules message by message and hands each event to an :class:`EventSink`:
+:class:`RecordSink` makes :class:`~teamweave.ingest.records.Interaction` records (the record path, the
+reference), :class:`~teamweave.ingest.slack_tables.ColumnSink` appends to a block's columns (the table path,
+whose :class:`~teamweave.ingest.slack_tables.ColumnReader` takes a shortcut through these rules for plain
+messages). tests/ingest/test_slack_tables.py checks that both make the same events, errors, skips and identities.
+Times travel as integer microseconds since the epoch (:func:`ts_micros`), exactly what :func:`parse_ts` reads.
+"""
 
 from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 import orjson
 
@@ -24,6 +31,9 @@ INTERACTION_SUBTYPES: Final = frozenset(
     {None, "bot_message", "file_share", "file_comment", "me_message", "thread_broadcast", "reply_broadcast"}
 )
 MENTION: Final = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
+PLAIN_TS: Final = re.compile(r"([0-9]{1,11})(?:\.([0-9]{0,6})[0-9]*)?")
+"""A ``ts`` of ASCII digits whose seconds cannot leave datetime's range; anything else goes to parse_ts."""
 
 
 def parse_ts(value: object) -> datetime | None:
@@ -35,6 +45,24 @@ def parse_ts(value: object) -> datetime | None:
         return None
     stamp = datetime.fromtimestamp(int(seconds), UTC)
     return stamp.replace(microsecond=int(fraction[:6].ljust(6, "0"))) if fraction else stamp
+
+
+def micros(stamp: datetime) -> int:
+    """An aware datetime as integer microseconds since the epoch."""
+    return (stamp - EPOCH) // timedelta(microseconds=1)
+
+
+def ts_micros(value: object) -> int | None:
+    """:func:`parse_ts` as integer microseconds since the epoch (None when it is not a ts), without making a
+    datetime for the usual ``"1452845865.000008"``."""
+    if not isinstance(value, str):
+        return None
+    plain = PLAIN_TS.fullmatch(value)
+    if plain is None:
+        stamp = parse_ts(value)
+        return None if stamp is None else micros(stamp)
+    seconds, fraction = plain.groups()
+    return int(seconds) * 1_000_000 + (int(fraction.ljust(6, "0")) if fraction else 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +79,62 @@ class Thread:
     repliers: list[str] = field(default_factory=list)
 
 
+class EventSink(Protocol):
+    """Where a :class:`ChannelReader` puts each event it makes (``key``: the source event id; ``ts``: µs)."""
+
+    def add(
+        self,
+        key: str,
+        kind: str,
+        ts: int,
+        actor: Actor,
+        targets: tuple[str, ...],
+        audience: int,
+        channel: str,
+        thread: str | None,
+    ) -> None: ...
+
+
+class RecordSink:
+    """Events as :class:`~teamweave.ingest.records.Interaction` records, each with its keyed id (record path)."""
+
+    def __init__(self, ctx: ImportContext) -> None:
+        self.ctx = ctx
+        self.records: list[Interaction] = []
+
+    def add(
+        self,
+        key: str,
+        kind: str,
+        ts: int,
+        actor: Actor,
+        targets: tuple[str, ...],
+        audience: int,
+        channel: str,
+        thread: str | None,
+    ) -> None:
+        self.records.append(
+            Interaction(
+                org=self.ctx.org,
+                event_id=self.ctx.pseudonymiser.event_id(SOURCE, key),
+                source=SOURCE,
+                kind=kind,
+                ts=EPOCH + timedelta(microseconds=ts),
+                actor=actor.pseudonym,
+                targets=targets,
+                audience=audience,
+                channel=channel,
+                thread=thread,
+                by_bot=actor.by_bot,
+            )
+        )
+
+    def take(self) -> list[Interaction]:
+        """The records made since the last take."""
+        records, self.records = self.records, []
+        return records
+
+
 def _unique_except(items: list[str | None], actor: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(p for p in items if p is not None and p != actor))
 
@@ -58,10 +142,13 @@ def _unique_except(items: list[str | None], actor: str) -> tuple[str, ...]:
 class ChannelReader:
     """Reads one conversation's day files in order, keeping its thread state and resolved members."""
 
-    def __init__(self, export: SlackExport, channel: SlackChannel, ctx: ImportContext) -> None:
+    def __init__(self, export: SlackExport, channel: SlackChannel, ctx: ImportContext, sink: EventSink) -> None:
         self.export = export
         self.channel = channel
         self.ctx = ctx
+        self.sink = sink
+        self._since = None if ctx.since is None else micros(ctx.since)
+        self._until = None if ctx.until is None else micros(ctx.until)
         self.channel_pseudonym = ctx.pseudonymiser.channel(SOURCE, channel.id)
         self.threads: dict[str, Thread] = {}
         self.members: tuple[str, ...] | None = None
@@ -86,61 +173,73 @@ class ChannelReader:
             (since and day < since.date() - timedelta(days=1)) or (until and day > until.date() + timedelta(days=1))
         )
 
-    def day_file(self, name: str, day: date) -> Iterator[Interaction]:
-        """The events of one day file; an unreadable file is one quarantined item."""
+    def day_file(self, name: str, day: date) -> None:
+        """The events of one day file, to the sink; an unreadable file is one quarantined item."""
+        data = self.load(name, day)
+        if data is not None:
+            self.messages(name, data)
+
+    def load(self, name: str, day: date) -> list[Any] | None:
+        """A day file's messages, or None when it is outside the window (skipped) or unreadable (quarantined)."""
         if self._outside(day):
             self.ctx.skip("day file outside --since/--until (not read)")
-            return
+            return None
         try:
             data = orjson.loads(self.export.archive.read(name))
         except (orjson.JSONDecodeError, zipfile.BadZipFile, OSError, InputFormatError):
             self.ctx.bad(location=name, reason="unreadable day file (not valid JSON)")
-            return
+            return None
         if not isinstance(data, list):
             self.ctx.bad(location=name, reason="day file is not a JSON array")
-            return
-        for index, message in sorted(enumerate(data), key=lambda item: _order_key(item[1])):
+            return None
+        return data
+
+    def messages(self, name: str, data: list[Any]) -> None:
+        """A day file's messages in ``ts`` order (as read when equal or unreadable), each to :meth:`message`."""
+        for index, message in sorted(enumerate(data), key=lambda item: order_key(item[1])):
             location = f"{name}, message {index + 1}"
             if not isinstance(message, dict):
                 self.ctx.bad(location=location, reason="message is not a JSON object")
                 continue
-            yield from self.message(message, location)
+            self.message(message, location)
 
-    def message(self, m: dict[str, Any], location: str) -> Iterator[Interaction]:
+    def message(self, m: dict[str, Any], location: str) -> None:
         """The events one message makes (itself, its mentions, its reactions), or none with a reason."""
         raw_ts = m.get("ts")
-        ts = parse_ts(raw_ts)
+        ts = ts_micros(raw_ts)
         subtype = m.get("subtype")
         if ts is None or not isinstance(raw_ts, str):
             self.ctx.bad(location=location, reason="missing or invalid ts", fields=sorted(m), subtype=_short(subtype))
             return
-        if subtype not in INTERACTION_SUBTYPES or m.get("type", "message") != "message":
+        kept = isinstance(subtype, str | None) and subtype in INTERACTION_SUBTYPES  # a list: not hashable
+        if not kept or m.get("type", "message") != "message":
             self.ctx.skip(f"{_short(subtype)}: not an interaction")
             return
-        if not self.ctx.in_window(ts):
+        if (self._since is not None and ts < self._since) or (self._until is not None and ts >= self._until):
             self.ctx.skip("outside --since/--until")
             return
         actor = self.actor(m, location, raw_ts)
         if actor is None:
             return
-        yield from self._events(m, raw_ts, ts, actor)
+        self._events(m, raw_ts, ts, actor)
 
-    def _events(self, m: dict[str, Any], raw_ts: str, ts: datetime, actor: Actor) -> Iterator[Interaction]:
+    def _events(self, m: dict[str, Any], raw_ts: str, ts: int, actor: Actor) -> None:
         mentioned = self._mentions(m.get("text"), actor.pseudonym)
         thread_ts = m.get("thread_ts") if isinstance(m.get("thread_ts"), str) else None
         thread = self._thread_id(thread_ts) if thread_ts else None
         key = f"{self.channel.id}:{raw_ts}"
         if thread_ts and thread_ts != raw_ts:
             targets, audience = self._reply_targets(m, thread_ts, actor.pseudonym)
-            yield self._event(key, "reply", ts, actor, targets, audience, thread)
+            self.sink.add(key, "reply", ts, actor, targets, audience, self.channel_pseudonym, thread)
         else:
             targets, audience = self._channel_targets(tuple(mentioned.values()), actor.pseudonym)
             if thread_ts:
                 self.threads.setdefault(thread_ts, Thread(parent=actor.pseudonym))
-            yield self._event(key, "message", ts, actor, targets, audience, thread)
+            self.sink.add(key, "message", ts, actor, targets, audience, self.channel_pseudonym, thread)
         for user_id, target in mentioned.items():
-            yield self._event(f"{key}:mention:{user_id}", "mention", ts, actor, (target,), 1, thread)
-        yield from self._reactions(m, key, ts, actor.pseudonym, thread)
+            mention_key = f"{key}:mention:{user_id}"
+            self.sink.add(mention_key, "mention", ts, actor, (target,), 1, self.channel_pseudonym, thread)
+        self._reactions(m, key, ts, actor.pseudonym, thread)
 
     def _mentions(self, text: object, actor: str) -> dict[str, str]:
         """Users the text mentions (raw id -> pseudonym), without the author; the text itself is dropped."""
@@ -180,9 +279,7 @@ class ChannelReader:
         thread.repliers.append(actor)
         return targets, len(targets)
 
-    def _reactions(
-        self, m: dict[str, Any], key: str, ts: datetime, author: str, thread: str | None
-    ) -> Iterator[Interaction]:
+    def _reactions(self, m: dict[str, Any], key: str, ts: int, author: str, thread: str | None) -> None:
         reactions = m.get("reactions")
         for reaction in reactions if isinstance(reactions, list) else []:
             if not isinstance(reaction, dict) or not isinstance(reaction.get("users"), list):
@@ -196,9 +293,9 @@ class ChannelReader:
                     self.ctx.skip("reaction to one's own message")
                 else:
                     reaction_key = f"{key}:reaction:{reaction.get('name')}:{user_id}"
-                    yield self._event(
-                        reaction_key, "reaction", ts, Actor(pseudonym, reactor.is_bot), (author,), 1, thread
-                    )
+                    reactor_actor = Actor(pseudonym, reactor.is_bot)
+                    channel = self.channel_pseudonym
+                    self.sink.add(reaction_key, "reaction", ts, reactor_actor, (author,), 1, channel, thread)
 
     def actor(self, m: dict[str, Any], location: str, raw_ts: str) -> Actor | None:
         """Who posted (None, quarantined, when unknown).
@@ -230,36 +327,12 @@ class ChannelReader:
         self.ctx.bad(location=location, reason=reason, fields=sorted(m), subtype=_short(subtype), ts=raw_ts)
         return None
 
-    def _event(
-        self,
-        key: str,
-        kind: str,
-        ts: datetime,
-        actor: Actor,
-        targets: tuple[str, ...],
-        audience: int,
-        thread: str | None,
-    ) -> Interaction:
-        return Interaction(
-            org=self.ctx.org,
-            event_id=self.ctx.pseudonymiser.event_id(SOURCE, key),
-            source=SOURCE,
-            kind=kind,
-            ts=ts,
-            actor=actor.pseudonym,
-            targets=targets,
-            audience=audience,
-            channel=self.channel_pseudonym,
-            thread=thread,
-            by_bot=actor.by_bot,
-        )
-
 
 def _short(subtype: object) -> str:
     return subtype[:40] if isinstance(subtype, str) else "message"
 
 
-def _order_key(message: object) -> float:
+def order_key(message: object) -> float:
     if isinstance(message, dict) and isinstance(message.get("ts"), str):
         try:
             return float(message["ts"])

@@ -3,6 +3,8 @@
 Layout read: ``users.json``, ``channels.json`` and, when present, ``groups.json`` (private channels),
 ``mpims.json`` (group DMs), ``dms.json`` (DMs), plus ``<channel>/<YYYY-MM-DD>.json`` day files, read one at a
 time, channel by channel in date order. Message text is read only to find ``<@U…>`` mentions and is never kept.
+The pipeline reads :meth:`SlackExport.event_tables` (blocks of events as Arrow columns, :mod:`slack_tables`);
+:meth:`SlackExport.interactions` (records) is the reference it is tested against: both apply the same rules.
 
 Rules (docs/connectors.md explains them):
 
@@ -29,13 +31,15 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+import pyarrow as pa
 
 from teamweave.errors import InputFormatError
 from teamweave.ingest.context import ImportContext
 from teamweave.ingest.identity import SourceIdentity
 from teamweave.ingest.records import Interaction
 from teamweave.ingest.slack_archive import SlackArchive
-from teamweave.ingest.slack_channel import ChannelReader
+from teamweave.ingest.slack_channel import ChannelReader, EventSink, RecordSink
+from teamweave.ingest.slack_tables import event_tables
 
 DAY_FILE = re.compile(r"^([^/]+)/(\d{4}-\d{2}-\d{2})\.json$")
 
@@ -96,7 +100,7 @@ class SlackExport:
         self.users = users
         self.team_id = team_id
         self.channels: dict[str, SlackChannel] = {}
-        self._pseudonyms: dict[str, str] = {}
+        self.pseudonyms: dict[str, str] = {}
         self.bot_users: dict[str, str] = {u.bot_id: u.id for u in users.values() if u.bot_id and u.is_bot}
         self.day_files: list[str] = sorted(n for n in archive.names if DAY_FILE.match(n))
 
@@ -129,7 +133,7 @@ class SlackExport:
 
     def user_pseudonym(self, ctx: ImportContext, user_id: str) -> str | None:
         """The pseudonym of a user in users.json (cached per id), None for an unknown id."""
-        cached = self._pseudonyms.get(user_id)
+        cached = self.pseudonyms.get(user_id)
         if cached is not None:
             return cached
         user = self.users.get(user_id)
@@ -137,7 +141,7 @@ class SlackExport:
             return None
         label = f"@{user.name} (Slack {user.id}{', bot' if user.is_bot else ''})"
         identity = SourceIdentity(raw_id=f"{self.team_id}:{user.id}", label=label, email=user.email, is_bot=user.is_bot)
-        pseudonym = self._pseudonyms[user_id] = ctx.identities.pseudonym(identity)
+        pseudonym = self.pseudonyms[user_id] = ctx.identities.pseudonym(identity)
         return pseudonym
 
     def bot_pseudonym(self, ctx: ImportContext, bot_key: str, name: object) -> str:
@@ -147,14 +151,29 @@ class SlackExport:
 
     def interactions(self, ctx: ImportContext) -> Iterator[Interaction]:
         """Every interaction of the export, channel by channel in date order; bad records go to ``ctx``."""
+        sink = RecordSink(ctx)
+        for _ in self.read_day_files(ctx, sink):
+            yield from sink.take()
+
+    def event_tables(self, ctx: ImportContext) -> Iterator[pa.Table]:
+        """The events of :meth:`interactions`, in its order and with its effects on ``ctx``, as tables of
+        :data:`~teamweave.store.events.EVENT_SCHEMA` (a block of day files each, :mod:`slack_tables`)."""
+        return event_tables(self, ctx)
+
+    def read_day_files(
+        self, ctx: ImportContext, sink: EventSink, *, reader_type: type[ChannelReader] = ChannelReader
+    ) -> Iterator[str]:
+        """Read the day files in order, each message's events to ``sink`` (a ``reader_type`` a conversation);
+        yields each file's name once read."""
         ctx.progress.start("Reading Slack export", total=len(self.day_files))
         reader: ChannelReader | None = None
         for name in self.day_files:
             folder, day = name.split("/", 1)
             if reader is None or reader.channel.folder != folder:
-                reader = ChannelReader(self, self.channel_of(folder), ctx)
-            yield from reader.day_file(name, date.fromisoformat(day.removesuffix(".json")))
+                reader = reader_type(self, self.channel_of(folder), ctx, sink)
+            reader.day_file(name, date.fromisoformat(day.removesuffix(".json")))
             ctx.progress.advance()
+            yield name
         ctx.progress.finish()
 
 
