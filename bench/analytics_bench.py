@@ -15,7 +15,7 @@ own ``ru_maxrss``; interpreter and imports included):
   database: per pass ``ties.load_participants``, the newcomers' contacts (``integration.newcomer_contacts``),
   ``pipeline.period_tables`` for week and month (ties, person metrics, team metrics, team ties, with the ties
   of the window before from the pass before), the latest ties kept (``store.tie_cache``) and the k filter of
-  team ties; then the integration curves. On the connection ``analyze`` uses (``pipeline.connect``: 3 GB
+  team ties; then the integration curves. On the connection ``analyze`` uses (``pipeline.connect``: 2 GB
   memory limit, spilling).
 - ``graph``: ``structure.window_structure`` (what ``analyze`` computes for each month) on the yearly tie graph:
   Leiden communities, modularity and NMI against the teams on every tie; betweenness (500 pivots), Burt's
