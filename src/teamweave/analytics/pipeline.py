@@ -73,10 +73,10 @@ def period_tables(
     ``ties.load_participants`` first, with the same ``people``); equal to ``person_metrics``,
     ``team_metrics`` and ``team_ties`` of ``ties.tie_table``. ``k`` as in ``team_metrics``.
 
-    ``context``: the complete ties of windows whose events were not all loaded (``tie_store.window_ties`` of
-    an earlier run, or the file ``tie_store.save_window_ties`` wrote of them), put in place of what the
-    loaded events give for them, so that the window after each compares with the whole of it (changes,
-    turnover). The metrics of the context windows themselves are
+    ``context``: the complete ties of windows whose events were not all loaded (an Arrow table of
+    ``tie_store.CARRIED_COLUMNS``, or the file ``tie_store.save_window_ties`` wrote of them in an earlier
+    run), put in place of what the loaded events give for them, so that the window after each compares with
+    the whole of it (changes, turnover). The metrics of the context windows themselves are
     not complete: an incremental run keeps only those of the windows it recomputes. ``first_window``: the
     first window of the whole data when the loaded events are a later part of it (``analytics.chunks``).
     ``keep``: the windows whose metrics are wanted (an incremental run, a monthly pass): the tables hold

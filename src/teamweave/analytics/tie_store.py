@@ -13,7 +13,6 @@ columns, so that every metric query runs on it the same way whichever way it cam
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
@@ -81,12 +80,12 @@ CARRIED_COLUMNS = (
     "code_review_weight",
     "in_person_weight",
 )
-"""What :func:`window_ties` takes out of ``tw_ties`` and :func:`put_window_ties` puts back: the pair by
+"""What :func:`save_window_ties` takes out of ``tw_ties`` and :func:`put_window_ties` puts back: the pair by
 pseudonym and what the metrics read of it (ids and teams are the run's own and are looked up again)."""
 
 
 def no_window_ties() -> pa.Table:
-    """The ties of a window without any, as :func:`window_ties` gives a window's (for :func:`put_window_ties`:
+    """The ties of a window without any, in the columns :func:`save_window_ties` writes (for :func:`put_window_ties`:
     a window before the loaded events that had no ties at all)."""
     fields = [pa.field("a", pa.string()), pa.field("b", pa.string()), pa.field("weight", pa.float64())]
     fields.append(pa.field("reciprocated", pa.bool_()))
@@ -94,28 +93,20 @@ def no_window_ties() -> pa.Table:
     return pa.schema(fields).empty_table()
 
 
-def window_ties(con: duckdb.DuckDBPyConnection, windows: Sequence[date]) -> dict[date, pa.Table]:
-    """The rows of ``tw_ties`` of each of ``windows`` (:data:`CARRIED_COLUMNS`, ordered by pair)."""
-    return {window: _window_rows(con, window).to_arrow_table() for window in windows}
-
-
-def _window_rows(con: duckdb.DuckDBPyConnection, window: date) -> duckdb.DuckDBPyRelation:
+def save_window_ties(con: duckdb.DuckDBPyConnection, window: date, path: Path) -> None:
+    """Write the rows of ``tw_ties`` of one window (:data:`CARRIED_COLUMNS`, ordered by pair) to a Parquet file
+    at ``path``, straight from DuckDB: a month's ties at 100M events are millions of rows, and they never become
+    a Python table."""
     columns = ", ".join(CARRIED_COLUMNS)
     query = f"SELECT {columns} FROM ({NAMED_TIES}) WHERE window_start = $window ORDER BY a_id, b_id"
-    return con.sql(query, params={"window": window})
-
-
-def save_window_ties(con: duckdb.DuckDBPyConnection, window: date, path: Path) -> None:
-    """Write :func:`window_ties` of one window to a Parquet file at ``path``, straight from DuckDB (a month's
-    ties at 100M events are millions of rows: they never become a Python table)."""
-    _window_rows(con, window).write_parquet(str(path))
+    con.sql(query, params={"window": window}).write_parquet(str(path))
 
 
 def put_window_ties(con: duckdb.DuckDBPyConnection, window: date, ties: pa.Table | Path) -> int:
-    """Replace the rows of ``window`` in ``tw_ties`` (built by ``ties.build_ties``) by ``ties`` (as
-    :func:`window_ties` gives them, or the Parquet file :func:`save_window_ties` wrote, read by DuckDB), with
-    the ids and teams of this run's ``tw_nodes``; pairs with a person no longer among them are left out.
-    Returns the rows put in."""
+    """Replace the rows of ``window`` in ``tw_ties`` (built by ``ties.build_ties``) by ``ties``: a table of
+    :data:`CARRIED_COLUMNS` (:func:`no_window_ties`, say) or the Parquet file :func:`save_window_ties` wrote
+    (read by DuckDB), with the ids and teams of this run's ``tw_nodes``; pairs with a person no longer among
+    them are left out. Returns the rows put in."""
     if isinstance(ties, Path):
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE tw_carried AS SELECT {', '.join(CARRIED_COLUMNS)}"
