@@ -175,8 +175,8 @@ def _teamweave(data: Path, extra: list[str], *, save_year: bool) -> dict[str, fl
     import pyarrow.parquet as pq
 
     from teamweave.analytics.chunks import month_chunks
-    from teamweave.analytics.incremental import keep_windows
-    from teamweave.analytics.integration import curves_from_contacts, newcomer_contacts
+    from teamweave.analytics.incremental import INTEGRATION_REACH, keep_windows
+    from teamweave.analytics.integration import contacts_of_newcomers, curves_from_contacts, newcomer_contacts
     from teamweave.analytics.pipeline import connect, period_tables
     from teamweave.analytics.tie_store import no_window_ties, save_window_ties
     from teamweave.analytics.ties import NAMED_TIES, load_participants
@@ -264,9 +264,11 @@ def _teamweave(data: Path, extra: list[str], *, save_year: bool) -> dict[str, fl
         for period in ("week", "month"):
             if first_window[period] is None:
                 first_window[period] = con.execute(f"SELECT min({period}) FROM tw_participants").fetchall()[0][0]
-    out["newcomers"] = curves_from_contacts(
-        con, pa.concat_tables(contacts), first_day=first_day, last_day=last_day
-    ).num_rows
+    gathered = pa.concat_tables(contacts)
+    out["newcomers"] = curves_from_contacts(con, gathered, first_day=first_day, last_day=last_day).num_rows
+    started_from = last_day - INTEGRATION_REACH  # the newest newcomers' contacts kept, as analyze keeps them
+    recent = contacts_of_newcomers(gathered, people, started_from=started_from)
+    cache.keep_contacts(BENCH_ORG, recent, complete_from=started_from)
     lap("integration")
     if save_year:  # the yearly graph of step "graph": the month ties summed per pair (not timed)
         clock = time.perf_counter()
@@ -344,12 +346,18 @@ def step_new_week(data: Path) -> dict[str, float]:
     the week can change (``analytics.incremental.plan``), from their events and the ties the teamweave step
     kept of the windows before them (``store.tie_cache``; without them, from those windows' events too), the
     month structure of the recomputed months, and the integration curves of the newcomers of the last 92 days
-    from their own events."""
+    from the contacts the teamweave step kept plus those of the loaded events (without kept contacts, from
+    every event of those 92 days that involves a newcomer)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     from teamweave.analytics.incremental import INTEGRATION_REACH, MARGIN, keep_windows, plan
-    from teamweave.analytics.integration import integration_curve
+    from teamweave.analytics.integration import (
+        contacts_of_newcomers,
+        curves_from_contacts,
+        newcomer_contacts,
+        newcomers,
+    )
     from teamweave.analytics.pipeline import connect, period_tables
     from teamweave.analytics.queries import load_table
     from teamweave.analytics.structure import structure_loaded
@@ -409,18 +417,26 @@ def step_new_week(data: Path) -> dict[str, float]:
         out[f"windows_{period}"] = len(keep[period])
         out[f"persons_{period}"] = persons.num_rows
     cutoff = monday - INTEGRATION_REACH
-    starts = people.column("start_date").to_pylist()
-    hires = [p for p, d in zip(people.column("pseudonym").to_pylist(), starts, strict=True) if d and d >= cutoff]
-    load_table(con, "tw_hire_ids", pa.table({"identity": pa.array(hires, pa.string())}))
-    events = con.sql(
-        "SELECT * FROM tw_store WHERE ts >= $start AND (actor IN (SELECT identity FROM tw_hire_ids)"
-        " OR event_id IN (SELECT event_id FROM (SELECT event_id, unnest(targets) AS t FROM tw_store WHERE ts >= $start)"
-        " WHERE t IN (SELECT identity FROM tw_hire_ids)))",  # a semi-join: list_intersect per row was 30x slower
-        params={"start": datetime(cutoff.year, cutoff.month, cutoff.day, tzinfo=UTC) - timedelta(days=1)},
-    )
-    load_participants(con, events, people=people, bots=bots)
+    kept_contacts = cache.contacts(BENCH_ORG, complete_from=cutoff)
+    out["kept_contacts_used"] = int(kept_contacts is not None)
+    if kept_contacts is not None:  # as analyze: the kept contacts and the loaded events' (here: the last pass's)
+        fresh = newcomer_contacts(con, first_day=cutoff)
+        contacts = pa.concat_tables([kept_contacts, fresh.cast(kept_contacts.schema)])
+    else:  # every event of the last 92 days that involves a newcomer
+        hires = newcomers(people, started_from=cutoff)
+        load_table(con, "tw_hire_ids", pa.table({"identity": hires}))
+        events = con.sql(
+            "SELECT * FROM tw_store WHERE ts >= $start AND (actor IN (SELECT identity FROM tw_hire_ids)"
+            " OR event_id IN (SELECT event_id FROM (SELECT event_id, unnest(targets) AS t FROM tw_store"
+            " WHERE ts >= $start) WHERE t IN (SELECT identity FROM tw_hire_ids)))",
+            params={"start": datetime(cutoff.year, cutoff.month, cutoff.day, tzinfo=UTC) - timedelta(days=1)},
+        )
+        load_participants(con, events, people=people, bots=bots)
+        contacts = newcomer_contacts(con, first_day=cutoff)
     lap("newcomers_events")
-    out["newcomers"] = integration_curve(con, first_day=cutoff, last_day=last).num_rows
+    contacts = contacts_of_newcomers(contacts, people, started_from=cutoff)
+    out["newcomers"] = curves_from_contacts(con, contacts, first_day=cutoff, last_day=last).num_rows
+    cache.keep_contacts(BENCH_ORG, contacts, complete_from=cutoff)
     lap("integration")
     return out
 

@@ -108,6 +108,8 @@ def test_erasure_removes_rows_and_events(session: Session, tmp_path: Path) -> No
     people = _seed(session, store)
     kept = pa.table({"a": [people["ana"]], "b": [people["ben"]], "weight": [1.0]})
     TieCache.beside(store).replace(ORG, "week", {date(2024, 1, 1): kept})  # the last analysis's kept ties
+    contacts = pa.table({"person": [people["ana"]], "other": [people["cem"]], "first_offset": [3]})
+    TieCache.beside(store).keep_contacts(ORG, contacts, complete_from=date(2024, 1, 1))  # and newcomers' contacts
     assert people["ana"] in stored_text(tmp_path)
     result = erase_person(session, org=ORG, email="ana@acme.test", events=store)
     session.commit()

@@ -7,6 +7,7 @@ from typing import Final
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from teamweave.analytics.queries import load_query, load_table
 
@@ -76,3 +77,33 @@ def curves_from_contacts(
     participants; the newcomers are the people given to ``ties.load_participants``."""
     load_table(con, "tw_contacts", contacts)
     return con.sql(load_query("integration"), params={"first_day": first_day, "last_day": last_day}).to_arrow_table()
+
+
+def newcomers(people: pa.Table, *, started_from: date) -> pa.Array:
+    """The pseudonyms of the people (``pseudonym, start_date``, as given to ``ties.load_participants``) who
+    started on or after ``started_from``.
+
+    Examples
+    --------
+    >>> people = pa.table({"pseudonym": ["n", "o", "p"], "start_date": [date(2024, 5, 1), date(2024, 1, 1), None]})
+    >>> newcomers(people, started_from=date(2024, 3, 1)).to_pylist()
+    ['n']
+    """
+    started = people.column("start_date")
+    recent = pc.fill_null(pc.greater_equal(started, pa.scalar(started_from, started.type)), False)
+    return people.column("pseudonym").filter(recent).combine_chunks()
+
+
+def contacts_of_newcomers(contacts: pa.Table, people: pa.Table, *, started_from: date) -> pa.Table:
+    """The rows of :func:`newcomer_contacts` of the :func:`newcomers` who started on or after ``started_from``:
+    what an incremental run can still need of them (a newcomer's curve ends 90 days after the start).
+
+    Examples
+    --------
+    >>> contacts = pa.table({"person": ["n", "o"], "other": ["a", "a"], "first_offset": [0, 3]})
+    >>> people = pa.table({"pseudonym": ["n", "o"], "start_date": [date(2024, 5, 1), date(2024, 1, 1)]})
+    >>> contacts_of_newcomers(contacts, people, started_from=date(2024, 3, 1)).column("person").to_pylist()
+    ['n']
+    """
+    hires = newcomers(people, started_from=started_from)
+    return contacts.filter(pc.is_in(contacts.column("person"), value_set=hires))

@@ -19,7 +19,7 @@ import pyarrow as pa
 from sqlalchemy.orm import Session
 
 from teamweave.analytics.incremental import INTEGRATION_REACH, MARGIN, plan
-from teamweave.analytics.integration import integration_curve
+from teamweave.analytics.integration import contacts_of_newcomers, curves_from_contacts, newcomer_contacts, newcomers
 from teamweave.analytics.pipeline import connect
 from teamweave.analytics.queries import load_table
 from teamweave.analytics.ties import people_table
@@ -145,7 +145,7 @@ def _incremental(
         )
         for p in chosen
     ]
-    _store_new_integration(session, con, org=org, inputs=inputs, since=since, last_day=last_local)
+    _store_new_integration(session, con, org=org, inputs=inputs, since=since, last_day=last_local, cache=cache)
     progress.advance()
     return results
 
@@ -158,19 +158,35 @@ def _store_new_integration(
     inputs: Inputs,
     since: date,
     last_day: date | None,
+    cache: TieCache,
 ) -> None:
     """Integration curves of the newcomers whose first 90 days reach the new events (start date from
-    ``since`` - 92 days on), from the events that involve them; the other curves cannot change."""
+    ``since`` - 92 days on); the other curves cannot change. Their contacts are those the last run kept (when
+    it kept all of these newcomers') plus those in the loaded participants (the recomputed windows' events,
+    which hold the new ones); else gathered from every event that involves them. Keeps the result for the next
+    run."""
     cutoff = since - INTEGRATION_REACH
-    hires = [
-        p
-        for p, start in zip(
-            inputs.people.column("pseudonym").to_pylist(), inputs.people.column("start_date").to_pylist(), strict=True
-        )
-        if start is not None and start >= cutoff
-    ]
-    identities = sorted({*hires, *(i for i, p in inputs.aliases.items() if p in set(hires))})
-    first = _first_day(con, inputs, cutoff)
+    kept = cache.contacts(org, complete_from=cutoff)
+    if kept is not None:
+        fresh = newcomer_contacts(con, first_day=cutoff)  # before _first_day, which may load other events
+        first = _first_day(con, inputs, cutoff)
+        contacts = pa.concat_tables([kept, fresh.cast(kept.schema)])
+    else:
+        first = _first_day(con, inputs, cutoff)
+        _load_newcomers_events(con, inputs, cutoff)
+        contacts = newcomer_contacts(con, first_day=first)
+    contacts = contacts_of_newcomers(contacts, inputs.people, started_from=cutoff)
+    curves = curves_from_contacts(con, contacts, first_day=first, last_day=last_day)
+    hires = set(newcomers(inputs.people, started_from=cutoff).to_pylist())
+    _store_integration(session, curves, org=org, only=hires)
+    cache.keep_contacts(org, contacts, complete_from=cutoff)
+
+
+def _load_newcomers_events(con: duckdb.DuckDBPyConnection, inputs: Inputs, cutoff: date) -> None:
+    """Load the participants of every event from ``cutoff`` (less a day) on that involves a newcomer who
+    started on or after ``cutoff`` (under any of their identities)."""
+    hires = set(newcomers(inputs.people, started_from=cutoff).to_pylist())
+    identities = sorted({*hires, *(i for i, p in inputs.aliases.items() if p in hires)})
     load_table(con, "tw_hire_ids", pa.table({"identity": pa.array(identities, pa.string())}))
     events = con.sql(
         "SELECT * FROM tw_store WHERE ts >= $start AND (actor IN (SELECT identity FROM tw_hire_ids)"
@@ -179,8 +195,15 @@ def _store_new_integration(
         params={"start": instant(cutoff - MARGIN)},
     )
     inputs.load(con, events)
-    curves = integration_curve(con, first_day=first, last_day=last_day)
-    _store_integration(session, curves, org=org, only=set(hires))
+
+
+def _keep_contacts(cache: TieCache, *, org: str, contacts: pa.Table, people: pa.Table, last_day: date | None) -> None:
+    """Keep, for the next incremental run, the contacts of the newcomers whose first 90 days can still reach
+    new events (those who started within 92 days of the data's last local day)."""
+    if last_day is not None:
+        started_from = last_day - INTEGRATION_REACH
+        recent = contacts_of_newcomers(contacts, people, started_from=started_from)
+        cache.keep_contacts(org, recent, complete_from=started_from)
 
 
 def _first_day(con: duckdb.DuckDBPyConnection, inputs: Inputs, cutoff: date) -> date | None:
@@ -259,11 +282,15 @@ def analyze(
                 session, con, org=org, periods=chosen, days=days, inputs=inputs, k=k, progress=reporter, cache=cache
             )
             _store_integration(session, done.curves, org=org)
+            _keep_contacts(cache, org=org, contacts=done.contacts, people=inputs.people, last_day=done.last_day)
             reporter.advance()
             results = done.results
         else:
             inputs.load(con, con.table("tw_store"))
-            _store_integration(session, integration_curve(con), org=org)
+            contacts = newcomer_contacts(con)
+            _store_integration(session, curves_from_contacts(con, contacts), org=org)
+            last_day = con.execute("SELECT max(local_ts)::DATE FROM tw_participants").fetchall()[0][0]
+            _keep_contacts(cache, org=org, contacts=contacts, people=inputs.people, last_day=last_day)
             reporter.advance()
             results = [
                 analyze_period(session, con, org=org, period=p, inputs=inputs, k=k, progress=reporter, cache=cache)

@@ -29,10 +29,13 @@ from teamweave.store.tie_cache import TieCache
 
 @dataclass(frozen=True)
 class MonthlyRun:
-    """What :func:`analyze_by_month` computed: per period the run's result, and the newcomers' curves."""
+    """What :func:`analyze_by_month` computed: per period the run's result, the newcomers' contacts (of every
+    pass) and curves, and the last local day of the data."""
 
     results: list[PeriodResult]
+    contacts: pa.Table
     curves: pa.Table
+    last_day: date | None
 
 
 def passes(first_day: date, last_day: date, *, periods: tuple[str, ...]) -> int:
@@ -104,8 +107,9 @@ def analyze_by_month(
                 first_window[period] = con.execute(f"SELECT min({period}) FROM tw_participants").fetchall()[0][0]
     pairs = int(con.execute("SELECT count(*) FROM (SELECT DISTINCT a_id, b_id FROM tw_seen_pairs)").fetchall()[0][0])
     con.execute("DROP TABLE tw_seen_pairs")
-    curves = curves_from_contacts(con, pa.concat_tables(contacts), first_day=first_day, last_day=last_day)
-    return MonthlyRun([_combined(found[p], pairs) for p in periods], curves)
+    gathered = pa.concat_tables(contacts)
+    curves = curves_from_contacts(con, gathered, first_day=first_day, last_day=last_day)
+    return MonthlyRun([_combined(found[p], pairs) for p in periods], gathered, curves, last_day)
 
 
 def _combined(results: list[PeriodResult], pairs: int) -> PeriodResult:

@@ -7,8 +7,11 @@ rather than the month before it too.
 
 What is kept: per org, period and window, the window's ties as pseudonym pairs with their weights
 (``a, b, weight, reciprocated`` and the channel weights): derived metadata, no content, no names, for the
-latest :data:`KEEP` windows of each period only. Erasing a person clears the org's cache
-(:meth:`TieCache.clear`): the next incremental run then loads the events it needs, as it would without a cache.
+latest :data:`KEEP` windows of each period only; and the contacts of the newest newcomers (``person, other,
+first_offset``: whom each was in touch with in their first 90 days, and from which day of them), so that an
+incremental run adds the new events' contacts to them instead of reading every newcomer's events of the last
+92 days again. Erasing a person clears the org's cache (:meth:`TieCache.clear`): the next incremental run then
+loads the events it needs, as it would without a cache.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ from teamweave.store.events import EventStore, safe_org
 
 KEEP: Final = 3
 """Windows kept per period: a new week's first recomputed window is at most two windows before the last."""
+COMPLETE_FROM: Final = b"teamweave.complete_from"
+"""Schema metadata of the kept contacts: the first start date for which every newcomer's contacts are there."""
 
 
 class TieCache:
@@ -79,6 +84,28 @@ class TieCache:
             pq.write_table(table, partial)
             partial.replace(path)
         self._trim(folder)
+
+    def contacts(self, org: str, *, complete_from: date) -> pa.Table | None:
+        """The kept newcomers' contacts, when they hold those of every newcomer who started on or after
+        ``complete_from`` (else None: the caller gathers them from the events)."""
+        path = self._org(org) / "contacts.parquet"
+        if not path.is_file():
+            return None
+        table = pq.read_table(path)
+        kept = (table.schema.metadata or {}).get(COMPLETE_FROM)
+        if kept is None or date.fromisoformat(kept.decode()) > complete_from:
+            return None
+        return table.replace_schema_metadata(None)
+
+    def keep_contacts(self, org: str, table: pa.Table, *, complete_from: date) -> None:
+        """Keep ``table``, the contacts of every newcomer who started on or after ``complete_from``, replacing
+        what was kept."""
+        folder = self._org(org)
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = folder / "contacts.partial"
+        metadata = {**(table.schema.metadata or {}), COMPLETE_FROM: complete_from.isoformat().encode()}
+        pq.write_table(table.replace_schema_metadata(metadata), partial)
+        partial.replace(folder / "contacts.parquet")
 
     @staticmethod
     def _trim(folder: Path) -> None:
