@@ -67,8 +67,8 @@ Tie = tuple[date, str, str]
 
 
 def _oracle(events: list[Interaction]) -> tuple[dict[str, list[int]], dict[Tie, tuple[float, bool]]]:
-    """Per person [rows, acts]; per (week, a, b), (weight, reciprocated)."""
-    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    """Per person [rows, acts, tool rows]; per (week, a, b), (weight, reciprocated)."""
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     weights: dict[Tie, float] = defaultdict(float)
     directions: set[tuple[date, str, str]] = set()
     for e in events:
@@ -79,10 +79,11 @@ def _oracle(events: list[Interaction]) -> tuple[dict[str, list[int]], dict[Tie, 
         for t in e.targets:
             if _takes_part(_person(t), e.ts):
                 rows.setdefault(_person(t), False)
+        tool = e.by_bot or e.via_ai or all(t in BOTS for t in e.targets)
         for person, acted in rows.items():
             counts[person][0] += 1
             counts[person][1] += acted
-        tool = e.by_bot or e.via_ai or all(t in BOTS for t in e.targets)
+            counts[person][2] += tool
         if tool:
             continue
         others = max(e.audience, len(e.targets) - (e.actor in e.targets), 1)
@@ -113,9 +114,10 @@ def test_participants_and_ties_match_the_rules(tmp_path: Path, seed: int) -> Non
     counts, ties = _oracle(events)
 
     rows = con.execute(
-        "SELECT person, count(*), count(*) FILTER (WHERE is_actor) FROM tw_participants GROUP BY person"
+        "SELECT person, count(*), count(*) FILTER (WHERE is_actor), count(*) FILTER (WHERE tool)"
+        " FROM tw_participants GROUP BY person"
     ).fetchall()
-    assert {person: [n, acts] for person, n, acts in rows} == counts
+    assert {person: [n, acts, tools] for person, n, acts, tools in rows} == counts
     repeated = con.execute(
         "SELECT count(*) FROM (SELECT event_key, pid FROM tw_participants GROUP BY ALL HAVING count(*) > 1)"
     )

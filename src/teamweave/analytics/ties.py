@@ -251,6 +251,8 @@ def load_participants(
     load_table(con, "tw_aliases", alias_table)
     load_table(con, "tw_people", as_people(people))
     load_table(con, "tw_excluded", pa.table({"person": pa.array(sorted(set(excluded)), type=pa.string())}))
+    bot_list = sorted(set(bots))
+    load_table(con, "tw_bots", pa.table({"identity": pa.array(bot_list, type=pa.string())}))
     con.execute(  # integer ids in pseudonym order: ties are joined and grouped on these, not on the strings
         "CREATE OR REPLACE TEMP TABLE tw_nodes AS SELECT (row_number() OVER (ORDER BY pseudonym))::INTEGER AS pid,"
         " pseudonym, team_id, timezone, start_date, site_id FROM tw_people"
@@ -267,7 +269,7 @@ def load_participants(
             "min_sync_units": MIN_SYNC_UNITS,
             "max_sync_units": MAX_SYNC_UNITS,
             "default_duration_s": DEFAULT_SYNC_SECONDS,
-            "bots": sorted(set(bots)),
+            "bots": bot_list,
         },
     )
     if pairs:  # two identities of one person in one event: one row for the person

@@ -1,7 +1,8 @@
 -- One row per (event, person) for the people of the analysis, with what the metrics need of the event.
 -- Inputs: tw_events (the event store), tw_aliases(identity, person),
 -- tw_people(pseudonym, team_id, timezone, start_date): a person takes part from their start date on,
--- tw_excluded(person): people who opted out of analytics; $bots: pseudonyms of bot and AI-tool identities.
+-- tw_excluded(person): people who opted out of analytics; $bots and tw_bots(identity): pseudonyms of bot and
+-- AI-tool identities.
 -- Identities are mapped through the alias map first. Events acted by an excluded person are dropped whole;
 -- actors of bot events never become participants; an event aimed only at bots is a tool event; people not
 -- in tw_people (unknown identities, excluded people) and acts before a person's start date are dropped here,
@@ -21,7 +22,11 @@ WITH kept AS (
     SELECT
         e.*,
         coalesce(al.person, e.actor) AS actor_person,
-        len(e.targets) > 0 AND list_has_all($bots::VARCHAR[], e.targets) AS to_bots
+        -- aimed only at bots: most events are not, and their first target (a hash probe) says so
+        CASE
+            WHEN len(e.targets) = 0 OR NOT coalesce(e.targets[1] IN (SELECT identity FROM tw_bots), false) THEN false
+            ELSE list_has_all($bots::VARCHAR[], e.targets)
+        END AS to_bots
     FROM tw_events AS e
     LEFT JOIN tw_aliases AS al ON al.identity = e.actor
     WHERE coalesce(al.person, e.actor) NOT IN (SELECT person FROM tw_excluded)
@@ -31,7 +36,10 @@ scored AS (
         row_number() OVER () AS event_key,  -- an integer key: far lighter than the 32-character event id to join on
         k.ts,
         n.pid AS actor_pid,  -- the actor as a participant: a person of tw_nodes, not a bot, from their start date on
-        list_prepend(k.actor, list_distinct(k.targets)) AS identities,  -- position 1: the actor
+        CASE  -- position 1: the actor; then each target once (one target needs no list_distinct)
+            WHEN len(k.targets) <= 1 THEN list_prepend(k.actor, k.targets)
+            ELSE list_prepend(k.actor, list_distinct(k.targets))
+        END AS identities,
         k.by_bot OR k.via_ai OR k.to_bots AS tool,
         k.kind IN ('message', 'reply', 'email', 'review') AND NOT k.to_bots AS message,
         CASE
