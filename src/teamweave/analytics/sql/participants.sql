@@ -9,7 +9,8 @@
 -- before any metric. Each person also gets an integer id, pid, numbered in pseudonym order (tw_nodes.pid),
 -- so the joins and groupings of ties.sql run on integers and least/greatest of two ids match their pseudonyms'.
 -- actor_pid: the pid of the event's actor on every row of the event (NULL: a bot acted, or the actor is not a
--- participant), so that ties.sql finds the actor of a text event without joining the event's rows.
+-- participant), so that ties.sql finds the actor of a text event without joining the event's rows; team and
+-- actor_team: the team_id of pid and of actor_pid, so that ties.sql gives each tie its ends' teams without a join.
 -- Each person counts once per event: the actor's row stands for a target who is the same person, and targets
 -- are taken once each. Only two identities of one person among the targets (aliases) can still repeat a person;
 -- those rows are marked remapped and participants_merge.sql removes the repeats (no grouping of every row).
@@ -36,6 +37,7 @@ scored AS (
         row_number() OVER () AS event_key,  -- an integer key: far lighter than the 32-character event id to join on
         k.ts,
         n.pid AS actor_pid,  -- the actor as a participant: a person of tw_nodes, not a bot, from their start date on
+        n.team_id AS actor_team,
         CASE  -- position 1: the actor; then each target once (one target needs no list_distinct)
             WHEN len(k.targets) <= 1 THEN list_prepend(k.actor, k.targets)
             ELSE list_prepend(k.actor, list_distinct(k.targets))
@@ -93,6 +95,7 @@ placed AS (  -- the person's integer id and the event's wall-clock time in their
     SELECT
         r.* EXCLUDE (who),
         p.pid,
+        p.team_id AS team,
         p.pseudonym AS person,
         timezone(p.timezone, r.ts) AS local_ts,
         p.start_date,
@@ -107,6 +110,8 @@ SELECT
     person,
     pid,
     actor_pid,
+    team,
+    actor_team,
     is_actor,
     remapped,
     tool,

@@ -11,6 +11,8 @@ WITH directed AS (
         CASE WHEN $period = 'week' THEN week ELSE month END AS window_start,
         actor_pid AS src,
         pid AS dst,
+        CASE WHEN actor_pid < pid THEN actor_team ELSE team END AS team_low,  -- the team of the lower id's end
+        CASE WHEN actor_pid < pid THEN team ELSE actor_team END AS team_high,
         medium,
         units / others AS w
     FROM tw_participants
@@ -21,6 +23,8 @@ WITH directed AS (
         CASE WHEN $period = 'week' THEN s.week ELSE s.month END AS window_start,
         s.pid AS src,
         d.pid AS dst,
+        CASE WHEN s.pid < d.pid THEN s.team ELSE d.team END AS team_low,
+        CASE WHEN s.pid < d.pid THEN d.team ELSE s.team END AS team_high,
         s.medium,
         s.units / s.others / 2 AS w
     FROM tw_participants AS s
@@ -38,23 +42,10 @@ pairs AS (  -- on integer ids (numbered in pseudonym order, so least/greatest an
         coalesce(sum(w) FILTER (WHERE medium = 'email'), 0.0)::DOUBLE AS email_weight,
         coalesce(sum(w) FILTER (WHERE medium = 'meeting'), 0.0)::DOUBLE AS meeting_weight,
         coalesce(sum(w) FILTER (WHERE medium = 'code_review'), 0.0)::DOUBLE AS code_review_weight,
-        coalesce(sum(w) FILTER (WHERE medium = 'in_person'), 0.0)::DOUBLE AS in_person_weight
+        coalesce(sum(w) FILTER (WHERE medium = 'in_person'), 0.0)::DOUBLE AS in_person_weight,
+        any_value(team_low) AS team_a_of,  -- a person's team is one value: any row's
+        any_value(team_high) AS team_b_of
     FROM directed
-    GROUP BY ALL
+    GROUP BY window_start, a_id, b_id
 )
-SELECT
-    t.window_start,
-    t.a_id,
-    t.b_id,
-    t.weight,
-    t.reciprocated,
-    t.chat_weight,
-    t.email_weight,
-    t.meeting_weight,
-    t.code_review_weight,
-    t.in_person_weight,
-    pa.team_id AS team_a_of,
-    pb.team_id AS team_b_of
-FROM pairs AS t
-JOIN tw_nodes AS pa ON pa.pid = t.a_id
-JOIN tw_nodes AS pb ON pb.pid = t.b_id
+SELECT * FROM pairs
