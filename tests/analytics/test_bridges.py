@@ -71,9 +71,10 @@ def test_person_and_team_bridges_through_the_metrics() -> None:
     con = duckdb.connect()
     con.execute(  # no interactions beyond the ties: an empty participation table
         "CREATE TEMP TABLE tw_participants "
-        "(week DATE, month DATE, person VARCHAR, tool BOOLEAN, is_actor BOOLEAN, after_hours BOOLEAN, "
+        "(week DATE, month DATE, pid INTEGER, tool BOOLEAN, is_actor BOOLEAN, after_hours BOOLEAN, "
         "local_ts TIMESTAMP, busy_s INTEGER, message BOOLEAN, meeting_s INTEGER)"
     )
+    con.execute("CREATE TEMP TABLE tw_nodes (pid INTEGER, pseudonym VARCHAR)")  # who the (no) rows' pids are
     persons = person_metrics(con, ties, people=PEOPLE, period="week")
     by_person = {r["person"]: r for r in persons.to_pylist()}
     assert {p for p, r in by_person.items() if r["cut_point"]} == {"d", "x", "e"}

@@ -114,8 +114,8 @@ def test_participants_and_ties_match_the_rules(tmp_path: Path, seed: int) -> Non
     counts, ties = _oracle(events)
 
     rows = con.execute(
-        "SELECT person, count(*), count(*) FILTER (WHERE is_actor), count(*) FILTER (WHERE tool)"
-        " FROM tw_participants GROUP BY person"
+        "SELECT n.pseudonym, count(*), count(*) FILTER (WHERE is_actor), count(*) FILTER (WHERE tool)"
+        " FROM tw_participants JOIN tw_nodes AS n USING (pid) GROUP BY n.pseudonym"
     ).fetchall()
     assert {person: [n, acts, tools] for person, n, acts, tools in rows} == counts
     repeated = con.execute(

@@ -1,4 +1,4 @@
--- Focus per person and working day from tw_participants (every interaction taken part in, human or tool, with its
+-- Focus per person (pid) and working day from tw_participants (every interaction taken part in, human or tool, with its
 -- local wall-clock time local_ts and busy_s: the length of a meeting or call, 0 for a message). Working days
 -- are Monday-Friday local days with at least one interaction starting inside $work_day_start..$work_day_end;
 -- on each, the busy spans [local_ts, local_ts + busy_s] (clipped to the working day) split the day into gaps
@@ -8,7 +8,7 @@
 CREATE OR REPLACE TEMP TABLE tw_focus_days AS
 WITH spans AS (
     SELECT
-        person,
+        pid,
         local_ts::DATE AS day,
         local_ts::DATE + make_time($work_day_start, 0, 0) AS day_start,
         CASE WHEN $work_day_end = 24 THEN local_ts::DATE + INTERVAL 1 DAY
@@ -20,28 +20,28 @@ WITH spans AS (
 ),
 ordered AS (
     SELECT
-        person, day, day_start, day_end, busy_from,
+        pid, day, day_start, day_end, busy_from,
         least(busy_to, day_end) AS busy_to,
         max(least(busy_to, day_end)) OVER (
-            PARTITION BY person, day ORDER BY busy_from ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+            PARTITION BY pid, day ORDER BY busy_from ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
         ) AS prev_end
     FROM spans
 ),
 gaps AS (
-    SELECT person, day, epoch(busy_from - coalesce(prev_end, day_start)) / 3600.0 AS gap_h
+    SELECT pid, day, epoch(busy_from - coalesce(prev_end, day_start)) / 3600.0 AS gap_h
     FROM ordered
     UNION ALL
-    SELECT person, day, epoch(any_value(day_end) - greatest(max(busy_to), any_value(day_start))) / 3600.0 AS gap_h
+    SELECT pid, day, epoch(any_value(day_end) - greatest(max(busy_to), any_value(day_start))) / 3600.0 AS gap_h
     FROM ordered
-    GROUP BY person, day
+    GROUP BY pid, day
 ),
 days AS (
     SELECT
-        person,
+        pid,
         day,
         max(greatest(gap_h, 0)) AS longest_h,
         count(*) FILTER (WHERE gap_h >= $block_hours) AS blocks
     FROM gaps
-    GROUP BY person, day
+    GROUP BY pid, day
 )
-SELECT person, day, longest_h, blocks FROM days
+SELECT pid, day, longest_h, blocks FROM days

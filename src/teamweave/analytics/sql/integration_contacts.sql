@@ -7,22 +7,25 @@ WITH first_day AS (
     SELECT coalesce($first_day::DATE, min(local_ts)::DATE) AS first_day FROM tw_participants
 ),
 hires AS (
-    SELECT p.pseudonym AS person, p.start_date
-    FROM tw_people AS p
+    SELECT p.pid, p.start_date
+    FROM tw_nodes AS p
     CROSS JOIN first_day AS f
     WHERE p.start_date IS NOT NULL AND p.start_date >= f.first_day
 ),
 own AS (
-    SELECT t.event_key, t.person, t.is_actor, t.sync, t.local_ts::DATE AS local_day, h.start_date
+    SELECT t.event_key, t.pid, t.is_actor, t.sync, t.local_ts::DATE AS local_day, h.start_date
     FROM tw_participants AS t
-    JOIN hires AS h ON h.person = t.person
+    JOIN hires AS h ON h.pid = t.pid
     WHERE NOT t.tool AND t.local_ts::DATE < h.start_date + 90
 ),
 met AS (
-    SELECT o.person, d.person AS other, min(o.local_day - o.start_date) AS first_offset
+    SELECT o.pid, d.pid AS other_pid, min(o.local_day - o.start_date) AS first_offset
     FROM own AS o
-    JOIN tw_participants AS d ON d.event_key = o.event_key AND d.person <> o.person
+    JOIN tw_participants AS d ON d.event_key = o.event_key AND d.pid <> o.pid
     WHERE o.sync OR o.is_actor OR d.is_actor
     GROUP BY ALL
 )
-SELECT person, other, first_offset FROM met
+SELECT n.pseudonym AS person, o.pseudonym AS other, m.first_offset
+FROM met AS m
+JOIN tw_nodes AS n ON n.pid = m.pid
+JOIN tw_nodes AS o ON o.pid = m.other_pid

@@ -96,7 +96,6 @@ placed AS (  -- the person's integer id and the event's wall-clock time in their
         r.* EXCLUDE (who),
         p.pid,
         p.team_id AS team,
-        p.pseudonym AS person,
         timezone(p.timezone, r.ts) AS local_ts,
         p.start_date,
         a.person IS NOT NULL AND a.person <> r.who AS remapped
@@ -107,8 +106,7 @@ placed AS (  -- the person's integer id and the event's wall-clock time in their
 )
 SELECT
     event_key,
-    person,
-    pid,
+    pid,  -- the person (tw_nodes.pseudonym): named where a result leaves, not on every row
     actor_pid,
     team,
     actor_team,
