@@ -22,6 +22,8 @@ own ``ru_maxrss``; interpreter and imports included):
   constraint and effective size and clustering on the strong ties; each part timed.
 - ``new week``: one more week of events appended to the year, analysed incrementally (``step_new_week``:
   only the windows the week can change, from the events they need, and the newcomers' curves).
+- ``analyze`` (only with ``--only analyze``): the whole ``teamweave analyze`` on the embedded store (SQLite),
+  with the organisation's people in its database: the product's own time and peak memory.
 
     python bench/analytics_bench.py                                  # 50,000 people, 2,000 teams, 20M events
     python bench/analytics_bench.py --events 100000000               # the large run
@@ -553,6 +555,73 @@ def step_month_structure(data: Path) -> dict[str, float]:
     }
 
 
+def step_analyze(data: Path) -> dict[str, float]:
+    """The whole ``teamweave analyze`` (``network.analysis.analyze``, what the CLI runs) on the embedded store:
+    the people, sites, teams and bots of the organisation in a fresh SQLite database (not timed), the events
+    read where the generator wrote them (the event store's layout), every period's rows written and committed.
+    Above 2,000,000 events it goes one month at a time with each month's network structure, so its peak is that
+    of the product, DuckDB's memory limit, igraph and the database writes included."""
+    import pyarrow.parquet as pq
+    from sqlalchemy import insert
+
+    from teamweave.config import Settings
+    from teamweave.imports.models import Identity
+    from teamweave.network.analysis import analyze
+    from teamweave.people.models import Person, Site, Team
+    from teamweave.runtime import Runtime
+    from teamweave.store.events import EventStore
+    from teamweave.store.session import session_scope
+
+    clock = time.perf_counter()
+    home = data / "analyze-home"
+    shutil.rmtree(home, ignore_errors=True)
+    shutil.rmtree(data / "store" / "tie-cache", ignore_errors=True)
+    runtime = Runtime(Settings(env="test", data_dir=home))
+    runtime.migrate()
+    people = pq.read_table(data / "people.parquet").to_pylist()
+    bots = pq.read_table(data / "bots.parquet").column(0).to_pylist()
+    with session_scope(runtime.sessions) as session:
+        zones = {p["site_id"]: p["timezone"] for p in people if p["site_id"]}
+        session.execute(
+            insert(Site), [{"id": i, "org": synth.ORG, "name": f"S{i}", "timezone": z} for i, z in zones.items()]
+        )
+        teams = sorted({p["team_id"] for p in people if p["team_id"] is not None})
+        session.execute(insert(Team), [{"id": t, "org": synth.ORG, "name": f"T{t}"} for t in teams])
+        session.execute(
+            insert(Person),
+            [
+                {
+                    "org": synth.ORG,
+                    "email": f"p{i}@bench.test",
+                    "name": f"P{i}",
+                    "pseudonym": p["pseudonym"],
+                    "team_id": p["team_id"],
+                    "site_id": p["site_id"] or None,
+                    "timezone": p["timezone"],
+                    "start_date": p["start_date"],
+                    "analytics_opt_out": False,
+                }
+                for i, p in enumerate(people)
+            ],
+        )
+        session.execute(
+            insert(Identity),
+            [{"org": synth.ORG, "source": "slack", "pseudonym": b, "label": b, "is_bot": True} for b in bots],
+        )
+    excluded = time.perf_counter() - clock
+    with session_scope(runtime.sessions) as session:
+        summary = analyze(session, org=synth.ORG, events=EventStore(data / "store"), k=5)
+    runtime.close()
+    return {
+        "s_excluded": excluded,
+        "events": summary.events,
+        "windows": summary.windows,
+        "people": summary.people,
+        "ties": summary.ties,
+        "s_runtime": round(summary.runtime_s, 1),
+    }
+
+
 STEPS: dict[str, Callable[[Path], dict[str, float]]] = {
     "duckdb": step_duckdb,
     "pandas": step_pandas,
@@ -561,6 +630,7 @@ STEPS: dict[str, Callable[[Path], dict[str, float]]] = {
     "graph": step_graph,
     "month_structure": step_month_structure,
     "new_week": step_new_week,
+    "analyze": step_analyze,
 }
 
 
@@ -737,8 +807,11 @@ def main() -> None:
         plan.append(("month structure (analyze)", "month_structure", args.timeout))
     if "new_week" not in args.skip:
         plan.append(("new week (incremental)", "new_week", args.timeout))
+    plan.append(("analyze (whole, embedded store)", "analyze", args.timeout))
     if args.only is not None:
         plan = [entry for entry in plan if entry[1] in args.only]
+    else:  # the whole analyze only when asked for: at 100M events it takes as long as all the rest
+        plan = [entry for entry in plan if entry[1] != "analyze"]
     for label, step, timeout in plan:
         if step == "pandas" and args.events > PANDAS_MAX_EVENTS:
             results[label] = {"status": "skipped (memory, > 20M events)", "seconds": None, "peak": None, "detail": {}}
