@@ -22,7 +22,8 @@ login ending in ``[bot]`` is a tool: a bot identity, ``by_bot=True`` when it act
 until an admin resolves them to people. Bodies, titles, diff hunks, paths and labels are never kept.
 
 The pipeline reads :meth:`GitHubJson.event_tables` (:mod:`teamweave.ingest.github_tables`): the same events as
-:meth:`GitHubJson.interactions`, the reference it is tested against, with each file parsed once.
+:meth:`GitHubJson.interactions`, the reference it is tested against, with each file parsed once (by orjson, page
+by page, unless only the standard library's parser can say what it holds) and the rules applied column by column.
 """
 
 from __future__ import annotations

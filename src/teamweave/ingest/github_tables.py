@@ -1,13 +1,17 @@
 """GitHub REST JSON -> event tables, each file parsed once (the connector's table path).
 
 :meth:`~teamweave.ingest.github_json.GitHubJson.interactions` parses every file twice: once for the authors of
-pull requests, issues and review comments, once for the events. Here the first pass also checks each object
-the way the second pass of the record path does, with the same functions and in the same order, and keeps
-only what the events need (:data:`Outcome`: a skip, an error, or the fields of an event), for up to
-:data:`CACHE_OBJECTS` objects in all; files beyond that are parsed again. The second pass applies the rules that
-need every author (the target, one's own pull request, the window) and makes Arrow tables, the keyed event ids
-computed in DuckDB. Errors, skips, identities and events happen in the record path's order, so the store holds
-the same rows in the same order (``tests/ingest/test_github_tables.py`` imports every input both ways).
+pull requests, issues and review comments, once for the events. Here the first pass parses each file once with
+orjson (:mod:`teamweave.ingest.github_pages`), learns the authors and checks each object as the second pass of
+the record path does (:mod:`teamweave.ingest.github_scan`: objects of the usual shape by the same rules with
+caches, any other by :func:`_checked`, the record path's functions in its order), keeping blocks of whole files
+as rows (an event's fields) and reports (a skip or an error), for up to :data:`CACHE_OBJECTS` objects in all;
+blocks beyond that are read again. The second pass applies the rules that need every author (the target, one's
+own pull request, the window) column by column and makes Arrow tables (:mod:`teamweave.ingest.github_vector`),
+the keyed event ids computed in DuckDB. A file orjson cannot vouch for is read by the record path's parser
+(:func:`_file_outcomes`), so its errors name the same line. Errors, skips, identities and events happen in the
+record path's order, so the store holds the same rows in the same order (``tests/ingest/test_github_tables.py``
+imports every input both ways).
 """
 
 from __future__ import annotations
@@ -16,17 +20,16 @@ import json
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import pyarrow as pa
 
 from teamweave.ingest.context import ImportContext
+from teamweave.ingest.github_columns import IGNORED, PULL_OR_ISSUE, Codes
 from teamweave.ingest.github_json import (
     MAX_FILE_BYTES,
-    OWN,
-    SOURCE,
-    UNKNOWN_PARENT,
     BadField,
     Key,
     Login,
@@ -38,18 +41,17 @@ from teamweave.ingest.github_json import (
     timestamp,
     user_of,
 )
-from teamweave.store.events import EVENT_SCHEMA
+from teamweave.ingest.github_scan import BlockScan
+from teamweave.ingest.github_vector import block_events, start_ids
 
 if TYPE_CHECKING:
     from teamweave.ingest.github_json import GitHubJson
 
 CACHE_OBJECTS: Final = 200_000
-"""Objects whose outcome the first pass keeps for the second (a few hundred bytes each)."""
+"""Objects whose outcome the first pass keeps for the second (tens of bytes each)."""
 TABLE_EVENTS: Final = 50_000
-"""Events per table handed to the pipeline."""
-IGNORED: Final = "not a pull request, review or comment (ignored)"
-PULL_OR_ISSUE: Final = "pull request or issue (its author is recorded, not an interaction)"
-_KINDS: Final = {"review": "review", "review_comment": "review", "issue_comment": "message"}
+"""Objects (and file problems) per block: a block of whole files is closed, and later makes one table, when it
+holds this many."""
 
 _T = TypeVar("_T")
 Event = tuple[str, int, Key, Login, datetime, int | None]
@@ -137,101 +139,55 @@ def _file_outcomes(reader: GitHubJson, file: Path, *, remember: bool) -> list[Ou
     return outcomes
 
 
-class _Columns:
-    """Event columns collected in order, made into a table :data:`TABLE_EVENTS` events at a time."""
-
-    def __init__(self) -> None:
-        self.rows: list[tuple[str, str, datetime, str, str, str, str, bool]] = []
-
-    def table(self, ctx: ImportContext, hasher: ThreadPoolExecutor) -> Callable[[], pa.Table]:
-        """What makes the table of the rows collected (and forgets them) once their keyed ids, computed on
-        ``hasher``, are ready."""
-        source_ids, kinds, ts, actors, targets, channels, threads, bots = (
-            list(c) for c in zip(*self.rows, strict=True)
-        )
-        self.rows = []
-        count = len(source_ids)
-        sources, keys = pa.repeat(pa.scalar(SOURCE), count), pa.array(source_ids, pa.string())
-        ids = hasher.submit(ctx.pseudonymiser.event_id_array, sources, keys).result
-        columns = {
-            "org": pa.repeat(pa.scalar(ctx.org, pa.string()), count),
-            "source": pa.repeat(pa.scalar(SOURCE, pa.string()), count),
-            "kind": pa.array(kinds, pa.string()),
-            "ts": pa.array(ts, EVENT_SCHEMA.field("ts").type),
-            "duration_s": pa.nulls(count, pa.int32()),
-            "actor": pa.array(actors, pa.string()),
-            "targets": pa.ListArray.from_arrays(pa.array(range(count + 1), pa.int32()), pa.array(targets, pa.string())),
-            "audience": pa.repeat(pa.scalar(1, pa.int32()), count),
-            "channel": pa.array(channels, pa.string()),
-            "thread": pa.array(threads, pa.string()),
-            "by_bot": pa.array(bots, pa.bool_()),
-            "via_ai": pa.repeat(pa.scalar(False), count),
-            "in_person": pa.repeat(pa.scalar(False), count),
-        }
-
-        def table() -> pa.Table:
-            columns["event_id"] = ids()
-            names = zip(EVENT_SCHEMA.names, EVENT_SCHEMA, strict=True)
-            return pa.Table.from_arrays([columns[name].cast(field.type) for name, field in names], schema=EVENT_SCHEMA)
-
-        return table
-
-
-def _event(reader: GitHubJson, ctx: ImportContext, event: Event, columns: _Columns) -> None:
-    """The record path's ``_comment`` from the author lookups on: an event, or a counted skip."""
-    shape, event_key, parent, actor, ts, reply_to = event
-    kind = _KINDS[shape]
-    target = reader.authors.get(parent)
-    if reply_to is not None:
-        kind = "reply"
-        target = reader.comment_authors.get(reply_to) or target
-    if target is None:
-        ctx.skip(UNKNOWN_PARENT)
-    elif target.login.lower() == actor.login.lower():
-        ctx.skip(OWN)
-    elif not ctx.in_window(ts):
-        ctx.skip("outside the import window")
-    else:
-        repo, number = parent
-        actor_pseudonym = reader.pseudonym(ctx, actor)  # the record path's order: actor, target, channel, thread
-        target_pseudonym = reader.pseudonym(ctx, target)
-        channel, thread = reader.channel(ctx, repo), reader.channel(ctx, f"{repo}#{number}")
-        columns.rows.append(
-            (f"{shape}:{event_key}", kind, ts, actor_pseudonym, target_pseudonym, channel, thread, actor.bot)
-        )
-
-
 def event_tables(reader: GitHubJson, ctx: ImportContext) -> Iterator[pa.Table]:
-    """First pass: authors, and each file's outcomes (within :data:`CACHE_OBJECTS`); second pass: events."""
+    """First pass: authors, and blocks of whole files' outcomes (within :data:`CACHE_OBJECTS`), their keyed ids
+    computed on a worker thread meanwhile; second pass: each block's events (:mod:`teamweave.ingest.github_vector`),
+    the blocks not kept read again."""
     ctx.progress.start("Reading GitHub JSON", total=2 * len(reader.files))
-    kept: list[list[Outcome] | None] = []
+    codes = Codes.empty()
+    plan: list[tuple[list[Path], BlockScan | None]] = []
     budget = CACHE_OBJECTS
-    for file in reader.files:
-        outcomes = _file_outcomes(reader, file, remember=True)
-        fits = len(outcomes) <= budget
-        kept.append(outcomes if fits else None)
-        budget -= len(outcomes) if fits else 0
-        ctx.progress.advance()
-    columns = _Columns()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="github-event-ids") as hasher:
+        for group, scan in _blocks(reader, codes, reader.files, remember=True, progress=ctx, limit=TABLE_EVENTS):
+            fits = scan.outcomes <= budget
+            budget -= scan.outcomes if fits else 0
+            if fits:
+                start_ids(scan, ctx, hasher)
+            plan.append((group, scan if fits else None))
         pending: Callable[[], pa.Table] | None = None  # the previous table, its ids being computed
-        for file, cached in zip(reader.files, kept, strict=True):
-            for what, outcome in cached if cached is not None else _file_outcomes(reader, file, remember=False):
-                if what == "event":
-                    _event(reader, ctx, outcome, columns)
-                    if len(columns.rows) >= TABLE_EVENTS:
-                        made = columns.table(ctx, hasher)
-                        if pending is not None:
-                            yield pending()
-                        pending = made
-                elif what == "skip":
-                    ctx.skip(outcome)
-                else:
-                    location, reason, keys = outcome
-                    ctx.bad(location=location, reason=reason, **keys)
-            ctx.progress.advance()
-        last = columns.table(ctx, hasher) if columns.rows else None
-        for waiting in (pending, last):
-            if waiting is not None:
-                yield waiting()
+        for group, kept in plan:
+            if kept is None:
+                ((_, kept),) = _blocks(reader, codes, group, remember=False, progress=None, limit=None)
+            made = block_events(kept, ctx, hasher)
+            for _ in group:
+                ctx.progress.advance()
+            if made is not None:
+                if pending is not None:
+                    yield pending()
+                pending = made
+        if pending is not None:
+            yield pending()
     ctx.progress.finish()
+
+
+def _blocks(
+    reader: GitHubJson,
+    codes: Codes,
+    files: list[Path],
+    *,
+    remember: bool,
+    progress: ImportContext | None,
+    limit: int | None,
+) -> Iterator[tuple[list[Path], BlockScan]]:
+    """Blocks of whole files holding ``limit`` outcomes or more (the last one fewer; None: one block)."""
+    scan, group = BlockScan(reader, codes, _checked), []
+    for file in files:
+        scan.add_file(file, remember=remember, fallback=partial(_file_outcomes, reader, file, remember=remember))
+        group.append(file)
+        if progress is not None:
+            progress.progress.advance()
+        if limit is not None and scan.outcomes >= limit:
+            yield group, scan
+            scan, group = BlockScan(reader, codes, _checked), []
+    if group:
+        yield group, scan
