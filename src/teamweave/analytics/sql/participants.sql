@@ -34,10 +34,10 @@ WITH kept AS (
 ),
 scored AS (
     SELECT
-        row_number() OVER () AS event_key,  -- an integer key: far lighter than the 32-character event id to join on
+        (row_number() OVER ())::INTEGER AS event_key,  -- far lighter than the 32-character event id to join on
         k.ts,
         n.pid AS actor_pid,  -- the actor as a participant: a person of tw_nodes, not a bot, from their start date on
-        n.team_id AS actor_team,
+        n.team_id::INTEGER AS actor_team,
         CASE  -- position 1: the actor; then each target once (one target needs no list_distinct)
             WHEN len(k.targets) <= 1 THEN list_prepend(k.actor, k.targets)
             ELSE list_prepend(k.actor, list_distinct(k.targets))
@@ -55,14 +55,14 @@ scored AS (
                 END
         END AS meeting_s,
         k.kind IN ('meeting', 'call', 'in_person') AS sync,
-        -- the channel of the channel mix (docs/metrics.md, "Channel mix")
+        -- the channel of the channel mix (docs/metrics.md, "Channel mix"); an enum: one byte on every row
         CASE
             WHEN k.in_person OR k.kind = 'in_person' THEN 'in_person'
             WHEN k.kind IN ('meeting', 'call') THEN 'meeting'
             WHEN k.kind IN ('review', 'co_author') OR k.source IN ('git', 'github') THEN 'code_review'
             WHEN k.kind = 'email' OR k.source = 'email' THEN 'email'
             ELSE 'chat'
-        END AS medium,
+        END::ENUM('chat', 'email', 'meeting', 'code_review', 'in_person') AS medium,
         CASE
             WHEN k.kind IN ('meeting', 'call', 'in_person')
                 THEN least(
@@ -76,7 +76,7 @@ scored AS (
             WHEN k.kind IN ('meeting', 'call', 'in_person') THEN coalesce(k.duration_s, $default_duration_s)
             ELSE 0
         END AS busy_s,
-        greatest(k.audience, len(k.targets) - CASE WHEN list_contains(k.targets, k.actor) THEN 1 ELSE 0 END, 1)
+        greatest(k.audience, len(k.targets) - CASE WHEN list_contains(k.targets, k.actor) THEN 1 ELSE 0 END, 1)::INTEGER
             AS others
     FROM kept AS k
     LEFT JOIN tw_nodes AS n
@@ -95,7 +95,7 @@ placed AS (  -- the person's integer id and the event's wall-clock time in their
     SELECT
         r.* EXCLUDE (who),
         p.pid,
-        p.team_id AS team,
+        p.team_id::INTEGER AS team,
         timezone(p.timezone, r.ts) AS local_ts,
         p.start_date,
         a.person IS NOT NULL AND a.person <> r.who AS remapped

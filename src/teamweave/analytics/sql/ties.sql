@@ -43,8 +43,8 @@ pairs AS (  -- on integer ids (numbered in pseudonym order, so least/greatest an
         coalesce(sum(w) FILTER (WHERE medium = 'meeting'), 0.0)::DOUBLE AS meeting_weight,
         coalesce(sum(w) FILTER (WHERE medium = 'code_review'), 0.0)::DOUBLE AS code_review_weight,
         coalesce(sum(w) FILTER (WHERE medium = 'in_person'), 0.0)::DOUBLE AS in_person_weight,
-        any_value(team_low) AS team_a_of,  -- a person's team is one value: any row's
-        any_value(team_high) AS team_b_of
+        any_value(team_low)::BIGINT AS team_a_of,  -- a person's team is one value: any row's (BIGINT: tw_nodes')
+        any_value(team_high)::BIGINT AS team_b_of
     FROM directed
     GROUP BY window_start, a_id, b_id
 )
