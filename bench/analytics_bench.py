@@ -7,6 +7,8 @@ own ``ru_maxrss``; interpreter and imports included):
 - ``duckdb``: hand-written DuckDB SQL doing only weekly and monthly tie aggregation (actor -> each target,
   Newman weight ``units / audience``, reciprocity) and person-month stats (human/tool events, acts,
   after-hours acts in the person's zone), straight from the Parquet, results fetched as Arrow.
+- ``duckdb_limited`` (only with ``--only``): the same SQL on the connection teamweave's aggregation uses
+  (``pipeline.connect``: DuckDB's memory limit of 2 GB, spilling to disk): the baseline in the same memory.
 - ``pandas``: the same job in pandas (explode targets, groupby), at 20M events or fewer only.
 - ``teamweave (the baseline's job)``: the same job with teamweave's functions, one month of events at a time
   as ``analyze`` goes above ``ONE_PASS_EVENTS`` (``analytics.chunks``): ``ties.load_participants``,
@@ -76,10 +78,17 @@ def _new_week(data: Path) -> list[str]:
 # ---------------------------------------------------------------------------------------------- steps
 
 
-def step_duckdb(data: Path) -> dict[str, float]:
+def step_duckdb(data: Path, *, limited: bool = False) -> dict[str, float]:
+    """The baseline: hand-written DuckDB SQL, on a connection with DuckDB's defaults (``limited``: on the
+    connection teamweave's aggregation uses, ``pipeline.connect``: its memory limit, spilling to disk)."""
     import duckdb
 
-    con = duckdb.connect()
+    if limited:
+        from teamweave.analytics.pipeline import connect
+
+        con = connect(spill_directory=data / "duckdb-spill")
+    else:
+        con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
     con.execute(f"CREATE TEMP TABLE people AS SELECT * FROM read_parquet('{data / 'people.parquet'}')")
     src = f"read_parquet('{_glob(data)}', hive_partitioning = false)"
@@ -624,6 +633,7 @@ def step_analyze(data: Path) -> dict[str, float]:
 
 STEPS: dict[str, Callable[[Path], dict[str, float]]] = {
     "duckdb": step_duckdb,
+    "duckdb_limited": partial(step_duckdb, limited=True),
     "pandas": step_pandas,
     "teamweave": step_teamweave,
     "teamweave_core": step_teamweave_core,
@@ -808,10 +818,11 @@ def main() -> None:
     if "new_week" not in args.skip:
         plan.append(("new week (incremental)", "new_week", args.timeout))
     plan.append(("analyze (whole, embedded store)", "analyze", args.timeout))
+    plan.insert(1, ("duckdb with teamweave's memory limit", "duckdb_limited", args.timeout))
     if args.only is not None:
         plan = [entry for entry in plan if entry[1] in args.only]
-    else:  # the whole analyze only when asked for: at 100M events it takes as long as all the rest
-        plan = [entry for entry in plan if entry[1] != "analyze"]
+    else:  # these only when asked for: the whole analyze at 100M events takes as long as all the rest
+        plan = [entry for entry in plan if entry[1] not in ("analyze", "duckdb_limited")]
     for label, step, timeout in plan:
         if step == "pandas" and args.events > PANDAS_MAX_EVENTS:
             results[label] = {"status": "skipped (memory, > 20M events)", "seconds": None, "peak": None, "detail": {}}
