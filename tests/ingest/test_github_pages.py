@@ -55,8 +55,13 @@ def _fast(data: bytes) -> list[Any] | None:
 
 
 def _pages_text(pages: list[Any], separators: list[str], *, ascii_only: bool) -> str:
+    """The pages back to back; a number is followed by at least a space (``0.0`` and ``0.0`` back to back are
+    ``0.00.0``, not two values)."""
     parts = [json.dumps(page, ensure_ascii=ascii_only) for page in pages]
-    return "".join(part + separators[index % len(separators)] for index, part in enumerate(parts))
+    return "".join(
+        part + (separators[index % len(separators)] or (" " if isinstance(page, int | float) else ""))
+        for index, (part, page) in enumerate(zip(parts, pages, strict=True))
+    )
 
 
 @settings(max_examples=300, deadline=None)
