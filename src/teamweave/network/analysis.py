@@ -166,6 +166,7 @@ def _store_new_integration(
     which hold the new ones); else gathered from every event that involves them. Keeps the result for the next
     run."""
     cutoff = since - INTEGRATION_REACH
+    hires = set(newcomers(inputs.people, started_from=cutoff).to_pylist())
     kept = cache.contacts(org, complete_from=cutoff)
     if kept is not None:
         fresh = newcomer_contacts(con, first_day=cutoff)  # before _first_day, which may load other events
@@ -173,19 +174,17 @@ def _store_new_integration(
         contacts = pa.concat_tables([kept, fresh.cast(kept.schema)])
     else:
         first = _first_day(con, inputs, cutoff)
-        _load_newcomers_events(con, inputs, cutoff)
+        _load_newcomers_events(con, inputs, hires, cutoff)
         contacts = newcomer_contacts(con, first_day=first)
     contacts = contacts_of_newcomers(contacts, inputs.people, started_from=cutoff)
     curves = curves_from_contacts(con, contacts, first_day=first, last_day=last_day)
-    hires = set(newcomers(inputs.people, started_from=cutoff).to_pylist())
     _store_integration(session, curves, org=org, only=hires)
     cache.keep_contacts(org, contacts, complete_from=cutoff)
 
 
-def _load_newcomers_events(con: duckdb.DuckDBPyConnection, inputs: Inputs, cutoff: date) -> None:
-    """Load the participants of every event from ``cutoff`` (less a day) on that involves a newcomer who
-    started on or after ``cutoff`` (under any of their identities)."""
-    hires = set(newcomers(inputs.people, started_from=cutoff).to_pylist())
+def _load_newcomers_events(con: duckdb.DuckDBPyConnection, inputs: Inputs, hires: set[str], cutoff: date) -> None:
+    """Load the participants of every event from ``cutoff`` (less a day) on that involves one of ``hires`` (the
+    newcomers who started on or after ``cutoff``) under any of their identities."""
     identities = sorted({*hires, *(i for i, p in inputs.aliases.items() if p in hires)})
     load_table(con, "tw_hire_ids", pa.table({"identity": pa.array(identities, pa.string())}))
     events = con.sql(
