@@ -36,7 +36,7 @@ from teamweave.analytics.brokerage import constraint, effective_size
 from teamweave.analytics.centrality import betweenness, betweenness_error, betweenness_sample
 from teamweave.analytics.cohesion import local_clustering
 from teamweave.analytics.communities import leiden, modularity, normalized_mutual_information
-from teamweave.analytics.graph import names, tie_graph
+from teamweave.analytics.graph import edge_list, names, tie_graph
 from teamweave.analytics.ties import strong_threshold
 
 EXACT_LIMIT = 2_000
@@ -281,8 +281,9 @@ def _window_graphs(con: duckdb.DuckDBPyConnection, *, window: date, strong: floa
     people = con.sql(
         """SELECT n.name FROM tw_window_people AS p JOIN tw_tie_names AS n ON n.id = p.id ORDER BY p.vertex"""
     ).to_arrow_table()
-    low, high = (ties.column(c).to_numpy() for c in ("low", "high"))
-    whole = ig.Graph(n=people.num_rows, edges=list(zip(low.tolist(), high.tolist(), strict=True)))
+    ends = np.column_stack([ties.column(c).to_numpy() for c in ("low", "high")])
+    whole = ig.Graph(n=people.num_rows, edges=edge_list(ends))
+    del ends
     whole.vs["name"] = people.column("name").to_pylist()
     whole.es["weight"] = ties.column("weight").to_numpy().tolist()
     strong_edges = np.flatnonzero(ties.column("strong").to_numpy(zero_copy_only=False))
