@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from teamweave.network.service import OrgEdge, OrgMap, OrgNode
@@ -74,3 +75,19 @@ def test_share_bars_scale_and_say_unknown() -> None:
     assert "&lt;x&gt;: 100%" in svg
     assert "style=" not in svg
     assert "no data yet" in share_bars([("chat", None)], title="empty")
+
+
+def test_small_values_get_an_axis_that_fits_them() -> None:
+    """NMI and modularity (0..1) once sat under an axis running to 4; the axis now ends at the first round step
+    above the data."""
+    points = [(date(2026, 1, 1), 0.97), (date(2026, 2, 1), 0.76)]
+    labels = re.findall(
+        r'<text x="38" [^>]*text-anchor="end" font-size="11" fill="[^"]+">([^<]+)</text>',
+        line_chart([Series("nmi", points)], title="t"),
+    )
+    assert labels == ["0", "0.25", "0.5", "0.75", "1"]
+    labels = re.findall(
+        r'<text x="38" [^>]*text-anchor="end" font-size="11" fill="[^"]+">([^<]+)</text>',
+        line_chart([Series("ties", [(date(2026, 1, 1), 17.0)])], title="t"),
+    )
+    assert labels == ["0", "5", "10", "15", "20"]

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -26,14 +27,37 @@ class Series:
 
 
 def _fmt(value: float, percent: bool) -> str:
-    return f"{value * 100:.0f}%" if percent else (f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}")
+    """A value as a chart shows it: a whole percent, a whole number, or up to two decimals below 10.
+
+    >>> _fmt(0.25, False), _fmt(3.0, False), _fmt(17.42, False), _fmt(0.967, False), _fmt(0.5, True)
+    ('0.25', '3', '17.4', '0.97', '50%')
+    """
+    if percent:
+        return f"{value * 100:.0f}%"
+    if float(value).is_integer():
+        return f"{value:.0f}"
+    return f"{value:.1f}" if abs(value) >= 10 else f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+NICE_STEPS = (1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+"""Tick steps of a y axis, times a power of ten: the smallest that covers the data in four steps."""
 
 
 def _y_ticks(top: float, percent: bool) -> list[float]:
+    """Five ticks from 0 whose last is at or above ``top``, spaced by a round step (one of :data:`NICE_STEPS`
+    times a power of ten), so that a series of values around 1 is not squeezed under an axis that runs to 4.
+
+    >>> _y_ticks(0.97, False), _y_ticks(3.3, False), _y_ticks(1.8, False)
+    ([0.0, 0.25, 0.5, 0.75, 1.0], [0.0, 1.0, 2.0, 3.0, 4.0], [0.0, 0.5, 1.0, 1.5, 2.0])
+    >>> _y_ticks(17.0, False), _y_ticks(21.9, False), _y_ticks(100.0, False)
+    ([0.0, 5.0, 10.0, 15.0, 20.0], [0.0, 6.0, 12.0, 18.0, 24.0], [0.0, 25.0, 50.0, 75.0, 100.0])
+    """
     if percent:
         return [0.0, 0.25, 0.5, 0.75, 1.0]
-    step = max(1.0, round(top / 4 + 0.49))
-    return [step * i for i in range(5)]
+    rough = max(top, 1e-9) / 4
+    scale = 10.0 ** math.floor(math.log10(rough))
+    step = next(n * scale for n in NICE_STEPS if n * scale >= rough * (1 - 1e-9))
+    return [round(step * i, 10) for i in range(5)]
 
 
 @dataclass(frozen=True)
