@@ -12,6 +12,7 @@ from tests.web.seeding import MONTHS, cheap_password_hashes, seed_org
 from teamweave.network import trends
 from teamweave.network.models import PersonMetric, TeamMetric
 from teamweave.network.service import TeamHealth, TeamPoint
+from teamweave.people.models import Person
 
 __all__ = ["cheap_password_hashes"]
 
@@ -145,3 +146,32 @@ def test_org_trends_weigh_teams_by_head_count_and_leave_out_small_teams(
     assert [v for _, v in got["focus_hours"].points] == [None, None, None]
     assert [w for w, _ in got["mean_ties"].points] == list(MONTHS)
     assert trends.org_trends(session, org="default", period="week", k=5, today=LATER)[0].points == []
+
+
+def test_windows_before_a_start_date_are_unknown_not_zero(session: Session) -> None:
+    """A newcomer's first ties are not a rise against the weeks before they joined (read as zeros they were:
+    every newcomer was flagged), and a window they joined in counts from their first day."""
+    newcomer = Person(org="acme", email="new@acme.test", name="New", pseudonym="ps-new", timezone="UTC")
+    session.add(newcomer)
+    newcomer.start_date = WEEKS[6] + timedelta(days=3)  # joined mid-week 7
+    for week in WEEKS:  # someone else keeps the organisation's time axis going
+        session.add(_row("ps-y", week, 5))
+    for week, ties in zip(WEEKS[6:], (2, 3, 3, 2), strict=True):
+        session.add(_row(newcomer.pseudonym, week, ties))
+    session.flush()
+    got = {
+        t.metric: t
+        for t in trends.my_trends(session, org="acme", pseudonym=newcomer.pseudonym, period="week", today=LATER)
+    }
+    assert [v for _, v in got["ties"].points] == [None] * 6 + [2.0, 3.0, 3.0, 2.0]
+    assert [v for _, v in got["lost_ties"].points][:6] == [None] * 6
+    assert all(t.changes == [] for t in got.values())
+    newcomer.start_date = None  # unknown start: every window counts, and the zeros make a rise
+    session.flush()
+    got = {
+        t.metric: t
+        for t in trends.my_trends(session, org="acme", pseudonym=newcomer.pseudonym, period="week", today=LATER)
+    }
+    assert [v for _, v in got["ties"].points] == [0.0] * 6 + [2.0, 3.0, 3.0, 2.0]
+    rise = next(c for c in got["ties"].changes if c.test == "robust_z")
+    assert "the windows before it never varied, so any move is flagged" in got["ties"].evidence(rise)

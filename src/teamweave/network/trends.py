@@ -9,6 +9,7 @@ of :mod:`teamweave.analytics.trends`: a robust z-score against the median of the
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,9 +17,11 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from teamweave.analytics.trends import Change, detect_changes
+from teamweave.analytics.windows import next_window
 from teamweave.network import repository, service
 from teamweave.network.models import PersonMetric, TeamMetric
 from teamweave.network.service import TeamHealth
+from teamweave.people import service as people_service
 from teamweave.privacy.thresholds import passes
 
 # metric -> (label, unit); counts of a window without a row are 0 (no ties that window), shares are unknown
@@ -87,7 +90,9 @@ class MetricTrend:
         """The change in one sentence: what moved, from what level, by which test and how far."""
         verb = "rose" if change.direction == "up" else "fell"
         test = TEST_NAMES.get(change.test, change.test)
-        if change.test == "robust_z":
+        if change.test == "robust_z" and math.isinf(change.statistic):
+            how = "the windows before it never varied, so any move is flagged"
+        elif change.test == "robust_z":
             how = f"z = {change.statistic:+.1f}, flagged at |z| >= {change.threshold:g}"
         else:
             how = f"{change.statistic:.1f} sigmas, flagged at {change.threshold:g}"
@@ -121,13 +126,22 @@ def my_trends(
     """A person's own metrics on the organisation's time axis, each with its detected changes.
 
     A window in which the person had no row had no ties: counts read 0 there, shares and focus are unknown. New and
-    lost ties are unknown in the first window of the data. Show the result to that person only.
+    lost ties are unknown in the first window of the data. Windows that ended before the person's start date are
+    unknown too (not yet here is not "no ties"), so a newcomer's first ties are not a rise against months of
+    zeros. Show the result to that person only.
     """
     windows = service.person_windows(session, org=org, period=period, today=today)
     found = service.my_connections(session, org=org, pseudonym=pseudonym, period=period, today=today)
     rows = {r.window_start: r for r in found}
+    started = people_service.start_date_of(session, org=org, pseudonym=pseudonym)
+    here = [started is None or next_window(w, period=period) > started or w in rows for w in windows]
     return [
-        trend_of(metric, label, unit, [(w, _own_value(rows, windows, i, metric, unit)) for i, w in enumerate(windows)])
+        trend_of(
+            metric,
+            label,
+            unit,
+            [(w, _own_value(rows, windows, i, metric, unit) if here[i] else None) for i, w in enumerate(windows)],
+        )
         for metric, (label, unit) in PERSON_METRICS.items()
     ]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -29,6 +30,12 @@ def person_by_email(session: Session, *, org: str, email: str) -> Person | None:
 def people_of_org(session: Session, *, org: str) -> list[Person]:
     """Everyone of the organisation, by id."""
     return list(session.scalars(select(Person).where(Person.org == org).order_by(Person.id)))
+
+
+def start_date_of(session: Session, *, org: str, pseudonym: str) -> date | None:
+    """The start date of the person known by ``pseudonym`` (None: unknown, or no such person)."""
+    stmt = select(Person.start_date).where(Person.org == org, Person.pseudonym == pseudonym)
+    return session.execute(stmt).scalars().first()
 
 
 def person_by_id(session: Session, *, org: str, person_id: int) -> Person | None:

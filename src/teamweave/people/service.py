@@ -46,6 +46,11 @@ def person_by_email(session: Session, *, org: str, email: str) -> Person | None:
     return repository.person_by_email(session, org=org, email=email)
 
 
+def start_date_of(session: Session, *, org: str, pseudonym: str) -> date | None:
+    """When the person known by ``pseudonym`` started (None: not recorded, or no such person)."""
+    return repository.start_date_of(session, org=org, pseudonym=pseudonym)
+
+
 def get_person(session: Session, *, org: str, person_id: int) -> Person:
     """The person with this id in the organisation; :class:`NotFound` otherwise."""
     person = repository.person_by_id(session, org=org, person_id=person_id)
