@@ -43,20 +43,25 @@ NICE_STEPS = (1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
 """Tick steps of a y axis, times a power of ten: the smallest that covers the data in four steps."""
 
 
-def _y_ticks(top: float, percent: bool) -> list[float]:
+def _y_ticks(top: float, percent: bool, *, whole: bool = False) -> list[float]:
     """Five ticks from 0 whose last is at or above ``top``, spaced by a round step (one of :data:`NICE_STEPS`
     times a power of ten), so that a series of values around 1 is not squeezed under an axis that runs to 4.
+    ``whole``: the values are counts, so the step is at least 1 (no tick at 1.5 ties).
 
     >>> _y_ticks(0.97, False), _y_ticks(3.3, False), _y_ticks(1.8, False)
     ([0.0, 0.25, 0.5, 0.75, 1.0], [0.0, 1.0, 2.0, 3.0, 4.0], [0.0, 0.5, 1.0, 1.5, 2.0])
     >>> _y_ticks(17.0, False), _y_ticks(21.9, False), _y_ticks(100.0, False)
     ([0.0, 5.0, 10.0, 15.0, 20.0], [0.0, 6.0, 12.0, 18.0, 24.0], [0.0, 25.0, 50.0, 75.0, 100.0])
+    >>> _y_ticks(2.0, False), _y_ticks(2.0, False, whole=True)
+    ([0.0, 0.5, 1.0, 1.5, 2.0], [0.0, 1.0, 2.0, 3.0, 4.0])
     """
     if percent:
         return [0.0, 0.25, 0.5, 0.75, 1.0]
     rough = max(top, 1e-9) / 4
     scale = 10.0 ** math.floor(math.log10(rough))
     step = next(n * scale for n in NICE_STEPS if n * scale >= rough * (1 - 1e-9))
+    if whole:
+        step = max(1.0, math.ceil(step))
     return [round(step * i, 10) for i in range(5)]
 
 
@@ -94,7 +99,7 @@ def line_chart(
             head + f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle" fill="{INK}" '
             'font-size="13">no data yet</text></svg>'
         )
-    ticks = _y_ticks(max(values) or 1.0, percent)
+    ticks = _y_ticks(max(values) or 1.0, percent, whole=all(float(v).is_integer() for v in values))
     y_max = ticks[-1] or 1.0
     plot_w, plot_h = width - left - right, height - top_pad - bottom
     span = max(1, (dates[-1] - dates[0]).days)
