@@ -77,6 +77,27 @@ def test_new_hire_never_integrates(raw: RawDemo, manifest: DemoManifest, demo_di
     assert all(until.date() <= start + timedelta(days=35) for until in one_to_ones)
 
 
+def test_other_newcomers_integrate_as_the_new_hire_does_not(raw: RawDemo, manifest: DemoManifest) -> None:
+    """The year's other hires (enough for the day-30/60/90 medians, k = 5) reach people in their first 90 days;
+    the new hire who never integrates reaches far fewer than their median."""
+    year_ago = manifest.end - timedelta(days=365)
+    starts = {raw.uid_of(e): date.fromisoformat(row["start_date"]) for e, row in raw.people.items()}
+    newcomers = {uid: start for uid, start in starts.items() if start > year_ago}
+    hire = raw.uid_of(manifest.phenomena.new_hire)
+    assert len(newcomers) - 1 >= 10
+    reached: defaultdict[str, set[str]] = defaultdict(set)
+    for m in raw.messages:
+        members = raw.members[m.place]
+        if m.bot or m.user is None or len(members) > MANY_MEMBERS:
+            continue
+        day = date.fromtimestamp(m.ts)
+        for uid in {m.user, *members} & newcomers.keys():
+            if newcomers[uid] <= day < newcomers[uid] + timedelta(days=90):
+                reached[uid].update(({m.user} if uid != m.user else set(members)) - {uid} - raw.bots)
+    others = [len(reached[uid]) for uid in newcomers if uid != hire]
+    assert len(reached[hire]) < 0.5 * median(others)
+
+
 def _one_to_ones_of(demo_dir: Path, email: str) -> list:  # type: ignore[type-arg]
     untils = []
     for path in (demo_dir / "calendars").glob("*.ics"):

@@ -27,6 +27,11 @@ HR_COLUMNS = COLUMNS  # the demo writes exactly the HR CSV format users bring
 SMALL_TEAM_SIZE = 4
 MIXED_TEAMS = 4
 NEW_HIRE_DAYS_BEFORE_END = 122
+NEWCOMER_SHARE = 0.1
+"""Members who joined during the demo's year (an organisation of 320 hires about 30 people a year), so the new
+hire who never integrates has newcomers who do to be compared with (day 30/60/90 medians need at least k)."""
+NEWCOMER_DAYS_BEFORE_END = (95, 330)
+"""Their start dates: early enough for a whole 90-day curve, late enough to be inside the data."""
 
 
 @dataclass
@@ -180,7 +185,7 @@ def build_org(rng: np.random.Generator, *, end: date, people: int, teams: int) -
         _fill_team(org_people, names, rng, team, sizes[team.index], directors[team.site], end)
     new_hire = team_list[hire_team].members[-1]
     org_people[new_hire].start_date = end - timedelta(days=NEW_HIRE_DAYS_BEFORE_END)
-    phenomena = Phenomena(
+    planted = Phenomena(
         new_hire=new_hire,
         siloed_team=siloed,
         bridge_person=team_list[bridge_team].members[2],
@@ -191,7 +196,22 @@ def build_org(rng: np.random.Generator, *, end: date, people: int, teams: int) -
         people_admin=team_list[0].members[1],
         member=team_list[hire_team].members[1],
     )
-    return DemoOrg(people=org_people, teams=team_list, leadership=leadership.index, phenomena=phenomena)
+    _hire_during_the_year(org_people, team_list, planted, rng.spawn(1)[0], end)
+    return DemoOrg(people=org_people, teams=team_list, leadership=leadership.index, phenomena=planted)
+
+
+def _hire_during_the_year(
+    org_people: list[DemoPerson], teams: list[DemoTeam], planted: Phenomena, rng: np.random.Generator, end: date
+) -> None:
+    """Give :data:`NEWCOMER_SHARE` of the plain members (no manager, no planted role) a start date within the
+    year. Drawn from a child generator, so every other draw of the demo stays what it was."""
+    special = {planted.new_hire, planted.bridge_person, planted.people_admin, planted.member}
+    special |= {t.manager for t in teams if t.manager is not None}
+    plain = [p.index for p in org_people if p.role == "member" and p.index not in special]
+    chosen = rng.choice(plain, size=round(NEWCOMER_SHARE * len(plain)), replace=False)
+    low, high = NEWCOMER_DAYS_BEFORE_END
+    for index, days in zip(chosen.tolist(), rng.integers(low, high + 1, size=len(chosen)).tolist(), strict=True):
+        org_people[index].start_date = end - timedelta(days=days)
 
 
 def _fill_team(
