@@ -231,6 +231,7 @@ def test_the_demo_holds_a_quarter_of_rituals(prepared: Prepared) -> None:
     new_hire = next(p.name for p in prepared.people if p.email == manifest.phenomena.new_hire)
     assert len(feed) > 300
     assert all(new_hire not in view.receivers for view in feed)
+    assert all(view.created_at.date() < end for view in feed)  # never later in the day than now
     assert {c.title for c in around if c.moment_id is not None} >= {
         "Migrated checkout to the new ledger",
         "One million sign-ups",

@@ -64,7 +64,7 @@ def seed_recognitions(
         if giver.person_id == receiver.person_id:
             continue
         given += 1
-        day = today - timedelta(days=rng.randrange(WEEKS * 7))
+        day = today - timedelta(days=1 + rng.randrange(WEEKS * 7))  # before today: 14:xx today may be ahead of now
         recognition.give(
             session,
             org=org,
