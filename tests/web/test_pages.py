@@ -137,8 +137,11 @@ def test_imports_page_lists_runs_and_unresolved_identities(client: TestClient) -
 def test_audit_page_lists_entries(client: TestClient, seeded: SeededOrg) -> None:
     log_in(client, "root")
     client.get("/org")
+    client.get(f"/teams/{seeded.teams['Platform']}")
     page = client.get("/audit")
     assert "view_org_map" in page.text
+    assert "<td>team Platform</td>" in page.text  # the team's name, not its id
+    assert "<td>root</td>" in page.text  # the viewer's login, not their user id
 
 
 def test_team_names_are_escaped(client: TestClient, seeded: SeededOrg, runtime: Runtime) -> None:

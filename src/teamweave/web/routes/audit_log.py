@@ -19,5 +19,5 @@ def audit_page(
     session: DbSession,
     limit: int = 200,
 ) -> Response:
-    entries = audit.entries(session, org=get_settings(request).org, limit=max(1, min(limit, 1000)))
+    entries = audit.named_entries(session, org=get_settings(request).org, limit=max(1, min(limit, 1000)))
     return render(request, "audit.html", title="Audit log", entries=entries)
