@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import io
+import subprocess
+import threading
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -94,3 +98,49 @@ def test_hostile_byte_streams_are_split_without_error(data: bytes, size: int) ->
     records = list(git_log._records(iter(chunks)))
     assert len(records) <= data.count(b"\0") + 1
     assert all(isinstance(_parse(record), GitCommit | BadCommit) for record in records)
+
+
+class _Breaks(io.BytesIO):
+    def read(self, size: int | None = -1, /) -> bytes:
+        if self.tell() >= 10:
+            raise OSError("pipe broke")
+        return super().read(size)
+
+
+def test_read_ahead_gives_the_same_chunks_and_raises_what_the_read_raised(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(git_log, "CHUNK_BYTES", 4)
+    monkeypatch.setattr(git_log, "READ_AHEAD_CHUNKS", 2)
+    data = bytes(range(256)) * 3
+    chunks = git_log._ReadAhead(io.BytesIO(data))
+    assert list(chunks) == list(git_log._chunks(io.BytesIO(data)))
+    chunks.close()
+    broken = git_log._ReadAhead(_Breaks(data))
+    with pytest.raises(OSError, match="pipe broke"):
+        list(broken)
+    broken.close()
+
+
+PROJECT = Path(__file__).resolve().parents[2]
+
+
+def test_log_records_read_whole_or_stopped_early() -> None:
+    """Read ahead, the records are git's; a reader that stops early ends git without waiting for it."""
+    args = ("log", "-z", "--use-mailmap", "--no-color", "--no-show-signature", f"--format={git_log.LOG_FORMAT}")
+    whole = subprocess.run(
+        git_log.git_command(PROJECT, *args, *git_log.LOG_REFS), capture_output=True, env=git_log.git_env(), check=True
+    ).stdout
+    assert list(git_log.log_records(PROJECT)) == list(git_log._records(iter([whole])))
+    records = git_log.log_records(PROJECT)
+    assert next(records) == whole.split(b"\0")[0].decode()
+    records.close()
+
+
+def test_a_reader_that_stops_early_ends_git_and_the_read_ahead(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(git_log, "CHUNK_BYTES", 16)
+    monkeypatch.setattr(git_log, "READ_AHEAD_CHUNKS", 1)  # the reading thread waits for room after a chunk
+    before = {thread.name for thread in threading.enumerate()}
+    records = git_log.log_records(PROJECT)
+    assert len(next(records)) > 40
+    assert "git-log-reader" in {thread.name for thread in threading.enumerate()} - before
+    records.close()
+    assert "git-log-reader" not in {thread.name for thread in threading.enumerate()} - before

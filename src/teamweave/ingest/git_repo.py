@@ -16,6 +16,9 @@ Rules (docs/connectors/git.md explains them):
 - ts = the author date (UTC); event_id = keyed hash of ``<commit>:<trailer key>:<person e-mail>``.
 
 Commit messages, file names and diffs are never read (the log format does not ask git for them).
+
+The pipeline reads :meth:`GitRepository.event_tables` (:mod:`teamweave.ingest.git_tables`): the same events and
+effects as :meth:`GitRepository.interactions`, which stays the reference, made as Arrow tables.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 from typing import Final
+
+import pyarrow as pa
 
 from teamweave.errors import InputFormatError
 from teamweave.ingest.context import ImportContext
@@ -105,7 +110,7 @@ class GitRepository:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.tally = CommitTally()
-        self._mailmap = Mailmap(path)
+        self.mailmap = Mailmap(path)
         self._channel: str | None = None
 
     @classmethod
@@ -122,16 +127,23 @@ class GitRepository:
             raise InputFormatError(f"not a git repository: {path}", file=path.name or str(path), hint=problem or None)
         return cls(path.resolve())
 
-    def _commit_count(self) -> int | None:
+    def commit_count(self) -> int | None:
         count, _ = _git_output(self.path, "rev-list", "--count", *LOG_REFS)
         return int(count) if count and count.isdigit() else None
 
     def close(self) -> None:
         """Each git process ends with its read; nothing stays open."""
 
+    def event_tables(self, ctx: ImportContext) -> Iterator[pa.Table]:
+        """The events of :meth:`interactions` as Arrow tables, with the same effects on ``ctx`` and the tally in the
+        same order (:mod:`teamweave.ingest.git_tables`): what the pipeline reads."""
+        from teamweave.ingest.git_tables import event_tables  # it builds on this module
+
+        return event_tables(self, ctx)
+
     def interactions(self, ctx: ImportContext) -> Iterator[Interaction]:
         """The events of every commit, newest first; bad records are quarantined and the rest still goes in."""
-        ctx.progress.start("Reading git history", total=self._commit_count() if shown(ctx.progress) else None)
+        ctx.progress.start("Reading git history", total=self.commit_count() if shown(ctx.progress) else None)
         for item in self._mailmapped(read_log(self.path)):
             self.tally.commits += 1
             if isinstance(item, BadCommit):
@@ -157,32 +169,33 @@ class GitRepository:
         together before they are read."""
         while chunk := list(islice(log, PREFETCH_COMMITS)):
             trailers = (t for c in chunk if isinstance(c, GitCommit) for t in c.trailers)
-            self._mailmap.prefetch((t.name, t.email) for t in trailers if t.email is not None)
+            self.mailmap.prefetch((t.name, t.email) for t in trailers if t.email is not None)
             yield from chunk
 
-    def _skip(self, ctx: ImportContext, reason: str) -> list[Interaction]:
+    def skip(self, ctx: ImportContext, reason: str) -> list[Interaction]:
+        """Count a skip in ``ctx`` and in the tally's reasons; no events."""
         ctx.skip(reason)
         self.tally.reasons[reason] = self.tally.reasons.get(reason, 0) + 1
         return []
 
     def _commit(self, commit: GitCommit, ctx: ImportContext) -> list[Interaction]:
         if not ctx.in_window(commit.ts):
-            return self._skip(ctx, "outside the import window")
+            return self.skip(ctx, "outside the import window")
         if not commit.trailers:
-            return self._skip(ctx, NO_TRAILERS)
+            return self.skip(ctx, NO_TRAILERS)
         author_bot = is_bot(commit.author_name, commit.author_email)
-        author = _pseudonym(ctx, commit.author_name, commit.author_email, bot=author_bot)
+        author = pseudonym_of(ctx, commit.author_name, commit.author_email, bot=author_bot)
         people: dict[tuple[str, str], tuple[str, str]] = {}
         for trailer in commit.trailers:
             if trailer.email is None:
                 location = f"{self.path.name}, commit {commit.sha}, trailer {trailer.key}"
                 ctx.bad(location=location, reason="trailer without an e-mail address", kind=TRAILER_KINDS[trailer.key])
                 continue
-            name, email = self._mailmap.canonical(trailer.name, trailer.email)
+            name, email = self.mailmap.canonical(trailer.name, trailer.email)
             if email.lower() == commit.author_email:
-                self._skip(ctx, SELF_TRAILER)
+                self.skip(ctx, SELF_TRAILER)
             elif (trailer.key, email.lower()) in people:
-                self._skip(ctx, "trailer person named twice")
+                self.skip(ctx, "trailer person named twice")
             else:
                 people[(trailer.key, email.lower())] = (name, email.lower())
         co_authors = sum(1 for key, _ in people if TRAILER_KINDS[key] == "co_author")
@@ -218,9 +231,9 @@ class GitRepository:
         kind = TRAILER_KINDS[key]
         author_id, author_bot = author
         person_bot = is_bot(name, email)
-        person = _pseudonym(ctx, name, email, bot=person_bot)
+        person = pseudonym_of(ctx, name, email, bot=person_bot)
         if person == author_id:
-            self._skip(ctx, SELF_TRAILER)
+            self.skip(ctx, SELF_TRAILER)
             return None
         co_author = kind == "co_author"
         return Interaction(
@@ -238,7 +251,8 @@ class GitRepository:
         )
 
 
-def _pseudonym(ctx: ImportContext, name: str, email: str, *, bot: bool) -> str:
+def pseudonym_of(ctx: ImportContext, name: str, email: str, *, bot: bool) -> str:
+    """The pseudonym of a commit's person (raw id: the lower-case address), resolved once an import."""
     raw_id = email.lower()
     cached = ctx.identities.cached(raw_id)
     if cached is not None:  # no label or record to build for a person already resolved in this import
