@@ -147,3 +147,20 @@ def test_bad_cadence_and_a_person_without_manager(session: Session, seeded: Seed
         _check_in(session, seeded, "mia", [3, 3, 3, 3, 3])  # Mia has no manager
     with pytest.raises(Forbidden):
         service.my_checkins(session, org=ORG, viewer=user(session, seeded, "root"))
+
+
+def test_a_check_in_recorded_for_a_person_is_theirs_and_needs_a_manager(session: Session, seeded: SeededOrg) -> None:
+    """``record_checkin`` (how the demo fills its organisation) stores answers only, for the person's pair with
+    their manager, exactly as if they had submitted it; without a manager there is no pair."""
+    row = service.record_checkin(session, org=ORG, person_id=seeded.people["alice"], answers=[1, 2, 3, 4, 5], day=DAY)
+    alice = session.get(Person, seeded.people["alice"])
+    assert alice is not None
+    assert (row.report_id, row.manager_id, row.how_are_you, row.connection) == (alice.id, alice.manager_id, "", "")
+    views = service.my_checkins(session, org=ORG, viewer=user(session, seeded, "alice"))
+    assert [(v.day, v.answers, v.who5.score) for v in views] == [(DAY, (1, 2, 3, 4, 5), 60)]
+    with pytest.raises(InputFormatError):
+        service.record_checkin(session, org=ORG, person_id=seeded.people["alice"], answers=[9, 0, 0, 0, 0], day=DAY)
+    alice.manager_id = None
+    session.flush()
+    with pytest.raises(InputFormatError, match="no manager"):
+        service.record_checkin(session, org=ORG, person_id=seeded.people["alice"], answers=[3] * 5, day=DAY)

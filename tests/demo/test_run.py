@@ -240,6 +240,25 @@ def test_the_demo_holds_a_quarter_of_rituals(prepared: Prepared) -> None:
     assert [view.who5.score for view in history] == [76, 68, 60, 48, 40]
 
 
+def test_team_wellbeing_has_averages_and_the_creep_team_is_lowest(prepared: Prepared) -> None:
+    """Most people check in, so the people-admins' team averages show (over k), and the team whose after-hours
+    work creeps up is the unhappiest by its latest check-ins."""
+    runtime, manifest = prepared.runtime, prepared.info.manifest
+    org = runtime.settings.org
+    admin = next(login for login in manifest.logins if login.role == "people-admin")
+    with session_scope(runtime.sessions) as session:
+        viewer = next(u for u in accounts_service.list_users(session, org=org) if u.username == admin.username)
+        shown = {
+            team.name: checkins_service.team_wellbeing(session, org=org, viewer=viewer, team_id=team.team_id, k=5)
+            for team in people_service.teams(session, org=org)
+        }
+    means = {name: w.mean_score for name, w in shown.items() if not w.too_few and w.mean_score is not None}
+    assert len(means) >= len(shown) // 2
+    creep = manifest.phenomena.after_hours_creep_team
+    assert min(means, key=lambda name: means[name]) == creep
+    assert means[creep] < 50 < mean(means.values())
+
+
 def test_demo_messages_never_reach_the_store(prepared: Prepared, tmp_path: Path) -> None:
     """Privacy: no generated message text or meeting summary appears in any byte the store wrote."""
     data_dir = prepared.runtime.settings.data_dir

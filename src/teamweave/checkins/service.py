@@ -139,6 +139,28 @@ def submit_checkin(
 ) -> CheckinResponse:
     """Store the viewer's check-in for the pair with their current manager."""
     person = _own_person(session, org=org, viewer=viewer)
+    return _store_checkin(
+        session, org=org, person=person, answers=answers, how_are_you=how_are_you, connection=connection, day=day
+    )
+
+
+def record_checkin(session: Session, *, org: str, person_id: int, answers: Sequence[int], day: date) -> CheckinResponse:
+    """Store a check-in a person filled in elsewhere (answers only, no text), for the pair with their current
+    manager: how the demo gives its organisation a history of check-ins without a login for everyone."""
+    person = people.get_person(session, org=org, person_id=person_id)
+    return _store_checkin(session, org=org, person=person, answers=answers, how_are_you="", connection="", day=day)
+
+
+def _store_checkin(
+    session: Session,
+    *,
+    org: str,
+    person: Person,
+    answers: Sequence[int],
+    how_are_you: str,
+    connection: str,
+    day: date,
+) -> CheckinResponse:
     if person.manager_id is None:
         raise InputFormatError("you have no manager in the directory, so there is no one to check in with")
     score_who5(answers)

@@ -108,8 +108,19 @@ WHO5_HISTORY = ((4, 4, 3, 4, 4), (4, 3, 3, 3, 4), (3, 3, 3, 3, 3), (3, 2, 2, 2, 
 """The demo member's fortnightly WHO-5 answers, oldest first: 76 falling to 40 (a drop worth a conversation)."""
 
 
-def seed_checkins(session: Session, *, org: str, today: date, member: User) -> int:
-    """The member's check-ins every two weeks, their WHO-5 falling (skipped if they have any)."""
+TEAM_CHECKIN_SHARE = 0.7
+"""Of everyone else with a manager, the share who check in every two weeks (the rest never do)."""
+TEAM_CHECKINS = 4
+USUAL_ANSWER = 3.2
+"""The mean WHO-5 answer (0..5) of a team without a story: a score of about 64."""
+CREEP_FALL = 0.35
+"""How far the after-hours-creep team's mean answer falls from one check-in to the next (64 to about 43)."""
+
+
+def seed_checkins(session: Session, *, org: str, today: date, member: User, creep_team: str, seed: int) -> int:
+    """The member's check-ins every two weeks, their WHO-5 falling, and the fortnightly check-ins of most other
+    people, whose team averages the people-admins see (the after-hours-creep team's falling). Skipped if the
+    member has any check-ins."""
     if checkins.my_checkins(session, org=org, viewer=member):
         return 0
     for weeks_ago, answers in zip(range(2 * len(WHO5_HISTORY) - 2, -1, -2), WHO5_HISTORY, strict=True):
@@ -121,4 +132,15 @@ def seed_checkins(session: Session, *, org: str, today: date, member: User) -> i
             how_are_you="Busy sprint; sleeping less than I'd like." if weeks_ago == 0 else "",
             day=today - timedelta(weeks=weeks_ago),
         )
-    return len(WHO5_HISTORY)
+    rng = random.Random(seed * 7919 + 5)
+    others = 0
+    for entry in people.directory(session, org=org):
+        if entry.manager_id is None or entry.person_id == member.person_id or rng.random() >= TEAM_CHECKIN_SHARE:
+            continue
+        for number in range(TEAM_CHECKINS):
+            mean = USUAL_ANSWER - (CREEP_FALL * number if entry.team_name == creep_team else 0.0)
+            drawn = [min(5, max(0, round(rng.gauss(mean, 0.8)))) for _ in range(5)]
+            day = today - timedelta(weeks=2 * (TEAM_CHECKINS - 1 - number), days=1 + rng.randrange(3))
+            checkins.record_checkin(session, org=org, person_id=entry.person_id, answers=drawn, day=day)
+            others += 1
+    return len(WHO5_HISTORY) + others

@@ -193,7 +193,14 @@ def _seed_checkins(session: Session, *, org: str, manifest: DemoManifest) -> int
     user = next((u for u in accounts_service.list_users(session, org=org) if u.username == username), None)
     if user is None:
         raise TeamweaveError("the demo member's login is missing", where="demo")
-    return rituals.seed_checkins(session, org=org, today=manifest.end, member=user)
+    return rituals.seed_checkins(
+        session,
+        org=org,
+        today=manifest.end,
+        member=user,
+        creep_team=manifest.phenomena.after_hours_creep_team,
+        seed=manifest.seed,
+    )
 
 
 def _import_people(session: Session, runtime: Runtime, path: Path) -> int:
