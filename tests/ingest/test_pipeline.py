@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 from sqlalchemy import select
 from tests.ingest.builders import Importer, WriteExport, msg, user
@@ -15,6 +16,7 @@ from teamweave.imports.models import ImportRun
 from teamweave.ingest import pipeline
 from teamweave.ingest.context import ImportContext
 from teamweave.ingest.slack_export import SlackExport
+from teamweave.store.events import EventStore
 
 USERS = [user("U1", "ana"), user("U2", "bo")]
 
@@ -86,3 +88,24 @@ def test_explicit_format_mismatch_is_an_input_error(importer: Importer, tmp_path
     ics.write_text("BEGIN:VCALENDAR\nEND:VCALENDAR\n")
     with pytest.raises(InputFormatError):
         importer(ics, fmt="slack")
+
+
+def test_a_connectors_tables_are_closed_before_a_failed_append_is_raised(tmp_path: Path) -> None:
+    """Slack makes its tables on a worker thread that uses the import context and its session; when an append
+    fails, the tables are closed (the worker stopped) before the error reaches the code that records the failure,
+    not whenever the traceback lets go of them."""
+    closed: list[str] = []
+
+    def tables() -> Iterator[pa.Table]:
+        try:
+            yield pa.table({"not_an_event": list(range(pipeline.BATCH_SIZE))})  # the append of this batch fails
+            yield pa.table({"not_an_event": [1]})
+        finally:
+            closed.append("closed")
+
+    try:
+        pipeline._append_tables(tables(), EventStore(tmp_path / "events"), "acme")
+    except KeyError:  # (the batch has no "kind" column)
+        assert closed == ["closed"]  # while the traceback still holds the frame that iterated them
+    else:
+        pytest.fail("the append of a table that is not events succeeded")

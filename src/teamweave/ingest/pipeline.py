@@ -149,13 +149,20 @@ def _append_tables(tables: Iterable[pa.Table], events: EventStore, org: str) -> 
             result = appender.append_table(batch)
             added, duplicates = added + result.added, duplicates + result.duplicates
 
-        for table in tables:
-            held.append(table)
-            rows += table.num_rows
-            while rows >= BATCH_SIZE:
-                joined = pa.concat_tables(held)
-                append(joined.slice(0, BATCH_SIZE))
-                held, rows = [joined.slice(BATCH_SIZE)], rows - BATCH_SIZE
+        stream = iter(tables)
+        try:
+            for table in stream:
+                held.append(table)
+                rows += table.num_rows
+                while rows >= BATCH_SIZE:
+                    joined = pa.concat_tables(held)
+                    append(joined.slice(0, BATCH_SIZE))
+                    held, rows = [joined.slice(BATCH_SIZE)], rows - BATCH_SIZE
+        finally:  # closed now, not when a traceback lets go of it: a connector that makes its tables on a worker
+            # thread (Slack's) uses the import context and its session there, and must stop before the caller does
+            close = getattr(stream, "close", None)
+            if close is not None:
+                close()
         if rows:
             append(pa.concat_tables(held))
     return added, duplicates, kinds
