@@ -12,7 +12,7 @@ from tests.ingest.builders import ORG, Importer, msg, user
 
 from teamweave.errors import InputFormatError
 from teamweave.imports.models import ImportRun
-from teamweave.ingest.slack_archive import SlackArchive
+from teamweave.ingest.slack_archive import READ_CHUNK, SlackArchive
 from teamweave.ingest.slack_export import SlackExport
 
 
@@ -90,3 +90,15 @@ def test_folder_links_are_read_only_when_they_stay_inside(tmp_path: Path) -> Non
     archive = SlackArchive(root)
     assert archive.names == ["channels.json", "dev/2024-01-02.json", "dev/2024-01-03.json", "users.json"]
     assert archive.read("dev/2024-01-03.json") == archive.read("dev/2024-01-02.json")
+
+
+def test_large_files_are_read_whole_and_limited(tmp_path: Path) -> None:
+    root = tmp_path / "export"
+    (root / "dev").mkdir(parents=True)
+    (root / "users.json").write_text("[]")
+    big = b"[" + b" " * (3 * READ_CHUNK + 17) + b"]"
+    (root / "dev" / "2024-01-01.json").write_bytes(big)
+    assert SlackArchive(root).read("dev/2024-01-01.json") == big
+    small = SlackArchive(root, max_member_bytes=READ_CHUNK + 5)
+    with pytest.raises(InputFormatError, match="too large"):
+        small.read("dev/2024-01-01.json")

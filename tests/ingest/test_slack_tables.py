@@ -156,9 +156,14 @@ def test_table_connector(tmp_path: Path) -> None:
         export.close()
 
 
+@pytest.mark.parametrize("ahead", [True, False])
 @pytest.mark.parametrize("block", [1, 2, 5, 50_000])
-def test_hand_checked_export_in_blocks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block: int) -> None:
+def test_hand_checked_export_in_blocks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block: int, ahead: bool
+) -> None:
+    """Blocks of every size, the tables made on a worker thread (TABLES_AHEAD) or not."""
     monkeypatch.setattr(slack_tables, "BLOCK_EVENTS", block)
+    monkeypatch.setattr(slack_tables, "TABLES_AHEAD", ahead)
     events = assert_same(hand_checked_export(tmp_path / "export"))
     assert len(events) == 31
     assert {e["kind"] for e in events} == {"message", "reply", "mention", "reaction"}
@@ -180,6 +185,16 @@ def test_window(tmp_path: Path, window: tuple[datetime | None, datetime | None])
 def test_real_export(shared_data: Path, variant: str) -> None:
     events = assert_same(shared_data / "slack-export-viewer-testarchive" / variant)
     assert len(events) > 50
+
+
+def test_real_export_in_a_window(shared_data: Path) -> None:
+    """Times as Slack writes them, read one by one (the window's checks): half the real export's events."""
+    export = shared_data / "slack-export-viewer-testarchive" / "testarchive.zip"
+    times = sorted(event["ts"] for event in assert_same(export))
+    middle = times[len(times) // 2]
+    inside = assert_same(export, window=(middle, None))
+    assert 0 < len(inside) < len(times)
+    assert assert_same(export, window=(None, middle))
 
 
 def test_the_pipeline_stores_the_same(session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -219,7 +234,9 @@ def stored(root: Path, org: str) -> list[dict[str, Any]]:
 TIMES = [
     "100.1", "100.1", "100.2", "100.000001", "100.1234567", "101.", "99", "0", "00000000100.5", "1e5", "inf", "nan",
     " 100.3", "bad", "", "١٠٠.٥", "99999999999.9", "100.-1", 100.1, None,
+    "1452845865.000008", "1452845865.000009", "1452845864.999999", "8589934592.000001",
 ]  # fmt: skip
+"""Times of every kind: plain, as Slack writes them (a file of only those is read by one pattern), and odd."""
 PEOPLE = ["U1", "U2", "U3", "U4", "UB", "UC", "U999", None, 5]
 
 
@@ -240,7 +257,7 @@ def _message(data: st.DataObject) -> dict[str, Any]:
     mentions = pick(st.lists(st.sampled_from(["U1", "U2", "U3", "U999", "W7", "u1"]), max_size=3))
     m["text"] = SECRET + "".join(f" <@{u}>" for u in mentions)
     if pick(st.booleans()):
-        m["thread_ts"] = pick(st.sampled_from(TIMES[:5]))
+        m["thread_ts"] = pick(st.sampled_from([*TIMES[:5], m["ts"]]))  # a reply, or (its own ts) a thread's start
         if pick(st.booleans()):
             m["parent_user_id"] = pick(st.sampled_from(PEOPLE))
     if pick(st.booleans()):
@@ -321,3 +338,38 @@ def test_blocks_hold_whole_day_files_and_stay_bounded(tmp_path: Path, monkeypatc
     export.close()
     assert sizes == [4] * 7
     assert len(assert_same(root)) == 28
+
+
+def test_threads_started_and_continued_by_plain_messages(tmp_path: Path) -> None:
+    """Plain thread starts and replies (no parent_user_id) around the rules' messages (a mention, a bot), over two
+    day files, out of order in a file: each reply reaches the parent and the earlier repliers, once each."""
+    days: dict[str, list[dict[str, Any]] | str] = {
+        "dev/1970-01-01.json": [
+            msg("100.2", "U2", "first reply", thread_ts="100.1"),
+            msg("100.1", "U1", "starts a thread", thread_ts="100.1"),
+            msg("100.3", "U3", "a reply that mentions <@U1>", thread_ts="100.1"),
+            msg("100.4", "U2", "again", thread_ts="100.1"),
+            {"type": "message", "subtype": "bot_message", "bot_id": "BC", "ts": "100.5", "thread_ts": "100.1"},
+            msg("100.6", "U4", "a thread of its own", thread_ts="100.6"),
+        ],
+        "dev/1970-01-02.json": [
+            msg("86400.1", "U1", "late reply", thread_ts="100.1"),
+            msg("86400.2", "U3", "late reply", thread_ts="100.6"),
+            msg("86400.3", "U2", "a reply to a thread that started elsewhere", thread_ts="50.1"),
+        ],
+    }
+    root = write_export_folder(tmp_path / "export", USERS, {"dev": ["U1", "U2", "U3", "U4", "UB"]}, days)
+    events = assert_same(root)
+    person = {u: P.identity(SOURCE, f"T1:{u}") for u in ("U1", "U2", "U3", "U4")}
+    replies = [(e["actor"], e["targets"]) for e in events if e["kind"] == "reply"]
+    u1, u2, u3, u4 = (person[u] for u in ("U1", "U2", "U3", "U4"))
+    bot = replies[3][0]
+    assert replies == [
+        (u2, [u1]),  # first in the file, after the start by ts
+        (u3, [u1, u2]),  # the rules' reply (a mention)
+        (u2, [u1, u3]),
+        (bot, [u1, u2, u3]),
+        (u1, [u2, u3, bot]),  # the next day's file
+        (u3, [u4]),
+        (u2, []),  # a thread whose start is not in the export, no parent_user_id
+    ]

@@ -21,6 +21,7 @@ MAX_MEMBER_BYTES: Final = 2 * 1024**3
 MAX_TOTAL_BYTES: Final = 64 * 1024**3
 MAX_RATIO: Final = 200
 RATIO_CHECK_ABOVE: Final = 10 * 1024**2
+READ_CHUNK: Final = 64 * 1024
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
 
@@ -87,8 +88,7 @@ class SlackArchive:
             with self._zip.open(self._infos[name]) as handle:
                 data = handle.read(self.max_member_bytes + 1)
         else:
-            with open(self._files[name], "rb", buffering=0) as raw:  # unbuffered: tens of thousands of small files
-                data = raw.readall()
+            data = _read_file(self._files[name], self.max_member_bytes + 1)
         if len(data) > self.max_member_bytes:
             raise InputFormatError("file too large", file=name)
         return data
@@ -97,6 +97,24 @@ class SlackArchive:
         if self._zip is not None:
             self._zip.close()
             self._zip = None
+
+
+def _read_file(path: str, limit: int) -> bytes:
+    """The bytes of a file, at most ``limit``: read by ``os.read`` (tens of thousands of small day files, which
+    ``open`` would wrap in a file object each), the first :data:`READ_CHUNK` bytes in one call (a regular file
+    gives fewer only at its end)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        data = os.read(fd, min(READ_CHUNK, limit))
+        if len(data) < min(READ_CHUNK, limit):
+            return data
+        chunks, size = [data], len(data)
+        while size < limit and (chunk := os.read(fd, min(READ_CHUNK * 16, limit - size))):
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def _json_files(folder: Path, root: Path, relative: str) -> Iterator[tuple[str, str]]:

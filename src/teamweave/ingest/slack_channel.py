@@ -168,10 +168,7 @@ class ChannelReader:
         return pseudonym
 
     def _outside(self, day: date) -> bool:
-        since, until = self.ctx.since, self.ctx.until
-        return bool(
-            (since and day < since.date() - timedelta(days=1)) or (until and day > until.date() + timedelta(days=1))
-        )
+        return outside_window(self.ctx, day)
 
     def day_file(self, name: str, day: date) -> None:
         """The events of one day file, to the sink; an unreadable file is one quarantined item."""
@@ -185,7 +182,7 @@ class ChannelReader:
             self.ctx.skip("day file outside --since/--until (not read)")
             return None
         try:
-            data = orjson.loads(self.export.archive.read(name))
+            data = orjson.loads(self.read_bytes(name))
         except (orjson.JSONDecodeError, zipfile.BadZipFile, OSError, InputFormatError):
             self.ctx.bad(location=name, reason="unreadable day file (not valid JSON)")
             return None
@@ -193,6 +190,10 @@ class ChannelReader:
             self.ctx.bad(location=name, reason="day file is not a JSON array")
             return None
         return data
+
+    def read_bytes(self, name: str) -> bytes:
+        """A day file's bytes (:meth:`~teamweave.ingest.slack_archive.SlackArchive.read`)."""
+        return self.export.archive.read(name)
 
     def messages(self, name: str, data: list[Any]) -> None:
         """A day file's messages in ``ts`` order (as read when equal or unreadable), each to :meth:`message`."""
@@ -326,6 +327,14 @@ class ChannelReader:
         reason = "message without a user" if user_id is None else "user not in users.json"
         self.ctx.bad(location=location, reason=reason, fields=sorted(m), subtype=_short(subtype), ts=raw_ts)
         return None
+
+
+def outside_window(ctx: ImportContext, day: date) -> bool:
+    """Whether a day file's events all fall outside ``--since``/``--until`` (a day's margin for time zones)."""
+    since, until = ctx.since, ctx.until
+    return bool(
+        (since and day < since.date() - timedelta(days=1)) or (until and day > until.date() + timedelta(days=1))
+    )
 
 
 def _short(subtype: object) -> str:

@@ -1,154 +1,69 @@
 """Slack export -> event tables, a block of day files at a time (the connector's table path).
 
-Day files are read in the record path's order by a :class:`ColumnReader`: the record path's
-:class:`~teamweave.ingest.slack_channel.ChannelReader` with a shortcut for the plain messages most of an export
-is (a known user's message or thread reply, no subtype, bot or mention), which uses the reader's own thread and
-target rules; every other message goes through the per-message rules. So errors, skips, quarantine lines and
-identities come out as on the record path, in its order. What differs is what happens to each event: instead of
-an :class:`~teamweave.ingest.records.Interaction` with its keyed id and a datetime, it is one row tuple in a
-:class:`ColumnSink`; a block of at least :data:`BLOCK_EVENTS` events (whole day files) becomes Arrow columns at
-once, and its keyed event ids are computed by
+Day files are read in the record path's order by a :class:`~teamweave.ingest.slack_plain.ColumnReader`: the
+record path's :class:`~teamweave.ingest.slack_channel.ChannelReader` with one loop for the plain messages most
+of an export is (a known user's message or thread reply, no subtype, bot or mention), which applies the same
+thread and target rules; every other message goes through the per-message rules. So errors, skips, quarantine
+lines and identities come out as on the record path, in its order. What differs is what happens to each event:
+instead of an :class:`~teamweave.ingest.records.Interaction` with its keyed id and a datetime, it is one entry
+of each column of a :class:`~teamweave.ingest.slack_plain.ColumnSink`; a block of at least
+:data:`BLOCK_EVENTS` events (whole day files) becomes Arrow columns at once (the plain messages' times read from
+their texts, :mod:`~teamweave.ingest.slack_times`), and its keyed event ids are computed by
 :meth:`~teamweave.privacy.pseudonym.Pseudonymiser.event_id_array` on a worker thread while the next block is
-read. Memory holds one day file's messages and two blocks' rows (docs/connectors.md, "Slack")."""
+read. The day files are read ahead on another worker thread, and all this runs on a third, one table ahead of the
+consumer (:data:`TABLES_AHEAD`, :mod:`~teamweave.ingest.slack_read_ahead`). Memory holds one day file's
+messages, the day files read ahead (1,024) and up to four blocks: being read, its ids being computed, made,
+being appended (docs/connectors.md, "Slack")."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any, Final
+from datetime import date
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 import pyarrow as pa
 
 from teamweave.ingest.arrow_masks import TS_TYPE
 from teamweave.ingest.context import ImportContext
-from teamweave.ingest.slack_channel import PLAIN_TS, SOURCE, Actor, ChannelReader, EventSink, Thread, order_key
+from teamweave.ingest.slack_channel import SOURCE, outside_window
+from teamweave.ingest.slack_plain import ColumnReader, ColumnSink
+from teamweave.ingest.slack_read_ahead import produced_ahead, read_ahead
 from teamweave.store.events import EVENT_SCHEMA
 
 if TYPE_CHECKING:
-    from teamweave.ingest.slack_export import SlackChannel, SlackExport
+    from teamweave.ingest.slack_export import SlackExport
 
 BLOCK_EVENTS: Final = 50_000
 """Events gathered (whole day files) before a block's columns are made: the pipeline's batch size."""
-
-Row = tuple[str, str, int, str, tuple[str, ...], int, str, str | None, bool]
-"""source event id, kind, ts (µs since the epoch), actor, targets, audience, channel, thread, by_bot."""
-
-
-class ColumnSink:
-    """An :class:`~teamweave.ingest.slack_channel.EventSink` that keeps each event as one row tuple."""
-
-    def __init__(self) -> None:
-        self.rows: list[Row] = []
-
-    def __len__(self) -> int:
-        return len(self.rows)
-
-    def add(
-        self,
-        key: str,
-        kind: str,
-        ts: int,
-        actor: Actor,
-        targets: tuple[str, ...],
-        audience: int,
-        channel: str,
-        thread: str | None,
-    ) -> None:
-        self.rows.append((key, kind, ts, actor.pseudonym, targets, audience, channel, thread, actor.by_bot))
-
-    def take(self) -> list[Row]:
-        """The rows added since the last take."""
-        rows, self.rows = self.rows, []
-        return rows
+TABLES_AHEAD: Final = True
+"""Make the tables on a worker thread, one ahead of the consumer (the pipeline's store appends), rather than on
+the consumer's thread when it asks for the next. The worker does all the connector's work, its effects on the
+import context (identities, skips, errors, quarantine lines) included, in the same order; the consumer must not
+use the context, or the session behind its identities, until this generator has ended or been closed."""
 
 
-BOT_KEYS: Final = frozenset({"subtype", "bot_id"})
-"""A message with neither key is posted by its ``user`` (the rules' bot and subtype branches do not apply)."""
-
-
-class ColumnReader(ChannelReader):
-    """A :class:`~teamweave.ingest.slack_channel.ChannelReader` with a shortcut for the messages most of an
-    export is: a known user's message or reply with no subtype, bot or mention. Such a message makes its row
-    here, with the reader's own thread and target rules and in :meth:`message`'s order (the same window skip,
-    identities, reactions); every other message, and one with anything odd (a time that is not plain digits, an
-    unknown user), goes to :meth:`message`. The sink is a :class:`ColumnSink`."""
-
-    def __init__(self, export: SlackExport, channel: SlackChannel, ctx: ImportContext, sink: EventSink) -> None:
-        super().__init__(export, channel, ctx, sink)
-        assert isinstance(sink, ColumnSink)
-        self.columns = sink
-        self._unmentioned: dict[str, tuple[tuple[str, ...], int]] = {}  # targets, audience by actor, no mention
-
-    def messages(self, name: str, data: list[Any]) -> None:
-        """:meth:`ChannelReader.messages`, plain messages through :meth:`_posted`."""
-        keys = [order_key(message) for message in data]  # the record path's order, without its tuples
-        users, plain_ts = self.export.users, PLAIN_TS.fullmatch
-        for index in sorted(range(len(data)), key=keys.__getitem__):
-            m = data[index]
-            if type(m) is dict and m.keys().isdisjoint(BOT_KEYS) and m.get("type", "message") == "message":
-                raw_ts, user_id, text = m.get("ts"), m.get("user"), m.get("text")
-                user = users.get(user_id) if type(user_id) is str else None
-                plain = plain_ts(raw_ts) if type(raw_ts) is str else None
-                if plain and user is not None and not (type(text) is str and "<@" in text):
-                    self._posted(m, plain, user.id, by_bot=user.is_bot)
-                    continue
-            if not isinstance(m, dict):
-                self.ctx.bad(location=f"{name}, message {index + 1}", reason="message is not a JSON object")
-                continue
-            self.message(m, f"{name}, message {index + 1}")
-
-    def _posted(self, m: dict[str, Any], plain: re.Match[str], user_id: str, *, by_bot: bool) -> None:
-        """:meth:`message` for a message posted by a known user, with a plain time and no mention."""
-        seconds, fraction = plain.groups()
-        ts = int(seconds) * 1_000_000 + (int(fraction.ljust(6, "0")) if fraction else 0)
-        if (self._since is not None and ts < self._since) or (self._until is not None and ts >= self._until):
-            self.ctx.skip("outside --since/--until")
-            return
-        actor = self.export.pseudonyms.get(user_id) or self.person(user_id)
-        assert actor is not None
-        raw_ts, thread_ts = plain.string, m.get("thread_ts")
-        if type(thread_ts) is not str:
-            thread_ts = None
-        thread = self._thread_id(thread_ts) if thread_ts else None
-        key = f"{self.channel.id}:{raw_ts}"
-        if thread_ts and thread_ts != raw_ts:
-            targets, audience = self._reply_targets(m, thread_ts, actor)
-            kind = "reply"
-        else:
-            unmentioned = self._unmentioned.get(actor)
-            if unmentioned is None:
-                unmentioned = self._unmentioned[actor] = self._channel_targets((), actor)
-            targets, audience = unmentioned
-            kind = "message"
-            if thread_ts:
-                self.threads.setdefault(thread_ts, Thread(parent=actor))
-        self.columns.rows.append((key, kind, ts, actor, targets, audience, self.channel_pseudonym, thread, by_bot))
-        if "reactions" in m:
-            self._reactions(m, key, ts, actor, thread)
-
-
-def block_table(rows: list[Row], ctx: ImportContext, hasher: Executor) -> Callable[[], pa.Table]:
+def block_table(block: ColumnSink, ctx: ImportContext, hasher: Executor) -> Callable[[], pa.Table]:
     """Start a block: its columns now, its keyed ids on ``hasher``; returns what waits for them and makes the
     table (:data:`~teamweave.store.events.EVENT_SCHEMA`, the columns of ``records_to_table``)."""
-    keys, kinds, ts, actors, targets, audiences, channels, threads, bots = zip(*rows, strict=True)
-    count = len(rows)
+    count = len(block)
     sources = pa.repeat(pa.scalar(SOURCE, pa.string()), count)
-    ids = hasher.submit(ctx.pseudonymiser.event_id_array, sources, pa.array(keys, pa.string()))
+    micros, texts = block.times()
+    ids = hasher.submit(ctx.pseudonymiser.event_id_array, sources, block.source_ids(texts))
     no = pa.array(np.zeros(count, dtype=bool))
     arrays = {
         "org": pa.repeat(pa.scalar(ctx.org, pa.string()), count),
         "source": sources,
-        "kind": pa.array(kinds, pa.string()),
-        "ts": pa.array(ts, pa.int64()).cast(TS_TYPE),
+        "kind": pa.array(block.kinds, pa.string()),
+        "ts": pa.array(micros).cast(TS_TYPE),
         "duration_s": pa.nulls(count, pa.int32()),
-        "actor": pa.array(actors, pa.string()),
-        "targets": pa.array(targets, pa.list_(pa.string())),
-        "audience": pa.array(audiences, pa.int32()),
-        "channel": pa.array(channels, pa.string()),
-        "thread": pa.array(threads, pa.string()),
-        "by_bot": pa.array(bots, pa.bool_()),
+        "actor": pa.array(block.actors, pa.string()),
+        "targets": pa.array(block.targets, pa.list_(pa.string())),
+        "audience": pa.array(block.audiences, pa.int32()),
+        "channel": pa.array(block.channels, pa.string()),
+        "thread": pa.array(block.threads, pa.string()),
+        "by_bot": pa.array(block.bots, pa.bool_()),
         "via_ai": no,
         "in_person": no,
     }
@@ -160,12 +75,36 @@ def block_table(rows: list[Row], ctx: ImportContext, hasher: Executor) -> Callab
     return table
 
 
+def _read_names(export: SlackExport, ctx: ImportContext) -> list[str]:
+    """The day files the readers will read, in order: those not outside the window."""
+    return [
+        name
+        for name in export.day_files
+        if not outside_window(ctx, date.fromisoformat(name.split("/", 1)[1].removesuffix(".json")))
+    ]
+
+
 def event_tables(export: SlackExport, ctx: ImportContext) -> Iterator[pa.Table]:
-    """The export's events as tables of whole day files (a block's ids computed while the next is read)."""
-    sink = ColumnSink()
+    """The export's events as tables of whole day files: the day files read ahead on one worker thread, the
+    tables made on another (:data:`TABLES_AHEAD`) one ahead of the consumer, a block's keyed ids computed on a
+    third while the next block is read."""
+    with read_ahead(export.archive.read, _read_names(export, ctx)) as files:
+        sink = ColumnSink(files.read)
+        if TABLES_AHEAD:
+            yield from produced_ahead(lambda stopped: _tables(export, ctx, sink, stopped))
+        else:
+            yield from _tables(export, ctx, sink, lambda: False)
+
+
+def _tables(
+    export: SlackExport, ctx: ImportContext, sink: ColumnSink, stopped: Callable[[], bool]
+) -> Iterator[pa.Table]:
+    """The tables, made here; ends early (after the day file being read) once ``stopped()``."""
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="slack-event-ids") as hasher:
         pending: Callable[[], pa.Table] | None = None  # the previous block's, its ids being computed
         for _ in export.read_day_files(ctx, sink, reader_type=ColumnReader):
+            if stopped():
+                return
             if len(sink) >= BLOCK_EVENTS:
                 made = block_table(sink.take(), ctx, hasher)
                 if pending is not None:
