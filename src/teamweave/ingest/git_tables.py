@@ -50,6 +50,7 @@ from teamweave.ingest.git_repo import (
     is_bot,
     pseudonym_of,
 )
+from teamweave.ingest.one_behind import one_behind
 from teamweave.progress import shown
 from teamweave.store.events import EVENT_SCHEMA
 
@@ -265,23 +266,23 @@ def event_tables(repo: GitRepository, ctx: ImportContext) -> Iterator[pa.Table]:
     """The events of :meth:`GitRepository.interactions` as tables of :data:`TABLE_EVENTS` or more, with the same
     effects on ``ctx`` and on the repository's tally, in the same order."""
     ctx.progress.start("Reading git history", total=repo.commit_count() if shown(ctx.progress) else None)
+    with closing(log_records(repo.path)) as records, ThreadPoolExecutor(1, "git-event-ids") as hasher:
+        yield from one_behind(_started(repo, ctx, records, hasher))  # a table's ids computed meanwhile
+    ctx.progress.finish()
+
+
+def _started(
+    repo: GitRepository, ctx: ImportContext, records: Iterator[str], hasher: ThreadPoolExecutor
+) -> Iterator[Callable[[], pa.Table]]:
+    """Tables of :data:`TABLE_EVENTS` events or more (the last one fewer), started (what waits for their keyed
+    ids and makes the table)."""
     channel = ctx.pseudonymiser.channel(SOURCE, repo.path.name)
     trailers, rows = _Trailers(repo.mailmap), list[Row]()
-    pending: Callable[[], pa.Table] | None = None  # the previous table, its ids being computed
-    with closing(log_records(repo.path)) as records, ThreadPoolExecutor(1, "git-event-ids") as hasher:
-        while block := list(islice(records, PREFETCH_COMMITS)):
-            _Block(repo, ctx, trailers, rows).read(block)
-            ctx.progress.advance(len(block))
-            if len(rows) >= TABLE_EVENTS:
-                made, rows = _table(ctx, channel, rows, hasher), []
-                if pending is not None:
-                    yield pending()
-                pending = made
-        if rows:
-            made = _table(ctx, channel, rows, hasher)
-            if pending is not None:
-                yield pending()
-            pending = made
-        if pending is not None:
-            yield pending()
-    ctx.progress.finish()
+    while block := list(islice(records, PREFETCH_COMMITS)):
+        _Block(repo, ctx, trailers, rows).read(block)
+        ctx.progress.advance(len(block))
+        if len(rows) >= TABLE_EVENTS:
+            made, rows = _table(ctx, channel, rows, hasher), []
+            yield made
+    if rows:
+        yield _table(ctx, channel, rows, hasher)

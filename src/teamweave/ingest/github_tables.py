@@ -43,6 +43,7 @@ from teamweave.ingest.github_json import (
 )
 from teamweave.ingest.github_scan import BlockScan
 from teamweave.ingest.github_vector import block_events, start_ids
+from teamweave.ingest.one_behind import one_behind
 
 if TYPE_CHECKING:
     from teamweave.ingest.github_json import GitHubJson
@@ -154,20 +155,27 @@ def event_tables(reader: GitHubJson, ctx: ImportContext) -> Iterator[pa.Table]:
             if fits:
                 start_ids(scan, ctx, hasher)
             plan.append((group, scan if fits else None))
-        pending: Callable[[], pa.Table] | None = None  # the previous table, its ids being computed
-        for group, kept in plan:
-            if kept is None:
-                ((_, kept),) = _blocks(reader, codes, group, remember=False, progress=None, limit=None)
-            made = block_events(kept, ctx, hasher)
-            for _ in group:
-                ctx.progress.advance()
-            if made is not None:
-                if pending is not None:
-                    yield pending()
-                pending = made
-        if pending is not None:
-            yield pending()
+        yield from one_behind(_second_pass(reader, codes, plan, ctx, hasher))  # a block's ids computed meanwhile
     ctx.progress.finish()
+
+
+def _second_pass(
+    reader: GitHubJson,
+    codes: Codes,
+    plan: list[tuple[list[Path], BlockScan | None]],
+    ctx: ImportContext,
+    hasher: ThreadPoolExecutor,
+) -> Iterator[Callable[[], pa.Table]]:
+    """Each block's events, started (what waits for their keyed ids and makes the table); a block without
+    events gives nothing."""
+    for group, kept in plan:
+        if kept is None:
+            ((_, kept),) = _blocks(reader, codes, group, remember=False, progress=None, limit=None)
+        made = block_events(kept, ctx, hasher)
+        for _ in group:
+            ctx.progress.advance()
+        if made is not None:
+            yield made
 
 
 def _blocks(

@@ -28,6 +28,7 @@ from teamweave.errors import InputFormatError
 from teamweave.ingest.arrow_masks import Mask
 from teamweave.ingest.context import ImportContext
 from teamweave.ingest.identity import SourceIdentity
+from teamweave.ingest.one_behind import one_behind
 from teamweave.ingest.teams_columns import BlockBuilder, MessageBlock
 from teamweave.ingest.teams_vector import EventIds, Prepared, block_events, prepare, repeated_rows, source_keys
 
@@ -162,21 +163,26 @@ class TeamsTables:
                 return hasher.submit(ctx.pseudonymiser.event_id_array, sources, source_ids).result
 
             plan = self._first_pass(files, ctx, event_ids)
-            pending: Callable[[], pa.Table] | None = None  # the previous block's, its ids being computed
-            for group, kept, repeated in plan:
-                if kept is not None:
-                    block, prepared = kept
-                    for _ in group:
-                        ctx.progress.advance()
-                else:  # read again, prepared again with the repeats the first pass found
-                    (_, block), *_ = self._blocks(group, ctx)
-                    if block.rows != len(repeated):
-                        raise InputFormatError("the files changed while they were imported", file=group[0].name)
-                    prepared = prepare(block, ctx, event_ids, (source_keys(block), repeated))
-                made = block_events(block, prepared, self, ctx)
-                if pending is not None:
-                    yield pending()
-                pending = made
-            if pending is not None:
-                yield pending()
+            yield from one_behind(self._second_pass(plan, ctx, event_ids))  # a block's ids computed meanwhile
         ctx.progress.finish()
+
+    def _second_pass(
+        self,
+        plan: list[tuple[list[Path], tuple[MessageBlock, Prepared] | None, Mask]],
+        ctx: ImportContext,
+        event_ids: EventIds,
+    ) -> Iterator[Callable[[], pa.Table]]:
+        """Each block's events, started (what waits for their keyed ids and makes the table)."""
+        for group, kept, repeated in plan:
+            if kept is not None:
+                block, prepared = kept
+                for _ in group:
+                    ctx.progress.advance()
+            else:  # read again, prepared again with the repeats the first pass found
+                (_, block), *_ = self._blocks(group, ctx)
+                if block.rows != len(repeated):
+                    raise InputFormatError("the files changed while they were imported", file=group[0].name)
+                prepared = prepare(block, ctx, event_ids, (source_keys(block), repeated))
+            made = block_events(block, prepared, self, ctx)
+            if made is not None:  # (a block without events)
+                yield made
