@@ -44,6 +44,15 @@ def number(value: float | None, digits: int = 1) -> str:
     return f"{value:.0f}" if float(value).is_integer() else f"{value:.{digits}f}"
 
 
+def fixed(value: float | None, digits: int = 1) -> str:
+    """A value in a column of values: always ``digits`` decimals, so 62.0 and 62.2 line up.
+
+    >>> fixed(62.0), fixed(62.24), fixed(None)
+    ('62.0', '62.2', '—')
+    """
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
 def count(value: int | None) -> str:
     """12345 -> '12,345'; None -> '—'."""
     return "—" if value is None else f"{value:,}"
@@ -66,7 +75,7 @@ def make_templates() -> Jinja2Templates:
     env = templates.env
     env.trim_blocks = True
     env.lstrip_blocks = True
-    env.filters.update(percent=percent, number=number, signed=signed, when=when, count=count)
+    env.filters.update(percent=percent, number=number, fixed=fixed, signed=signed, when=when, count=count)
     env.globals.update(TOO_FEW_PEOPLE=TOO_FEW_PEOPLE, CSRF_FIELD=CSRF_FIELD, active_href=active_href)
     return templates
 
