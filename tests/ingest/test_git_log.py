@@ -111,10 +111,10 @@ def test_read_ahead_gives_the_same_chunks_and_raises_what_the_read_raised(monkey
     monkeypatch.setattr(git_log, "CHUNK_BYTES", 4)
     monkeypatch.setattr(git_log, "READ_AHEAD_CHUNKS", 2)
     data = bytes(range(256)) * 3
-    chunks = git_log._ReadAhead(io.BytesIO(data))
+    chunks = git_log._read_ahead(io.BytesIO(data))
     assert list(chunks) == list(git_log._chunks(io.BytesIO(data)))
     chunks.close()
-    broken = git_log._ReadAhead(_Breaks(data))
+    broken = git_log._read_ahead(_Breaks(data))
     with pytest.raises(OSError, match="pipe broke"):
         list(broken)
     broken.close()

@@ -10,7 +10,8 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from teamweave.ingest import slack_read_ahead
-from teamweave.ingest.slack_read_ahead import ReadAhead, produced_ahead
+from teamweave.ingest.slack_read_ahead import ReadAhead
+from teamweave.ingest.work_ahead import produced_ahead
 
 
 def test_read_ahead_gives_what_reading_gives(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -11,11 +11,9 @@ people per call: :meth:`Mailmap.prefetch`).
 from __future__ import annotations
 
 import os
-import queue
 import re
 import subprocess
 import tempfile
-import threading
 from collections.abc import Generator, Iterator
 from contextlib import closing
 from datetime import UTC, datetime
@@ -23,6 +21,7 @@ from pathlib import Path
 from typing import IO, Final, NamedTuple
 
 from teamweave.errors import InputFormatError
+from teamweave.ingest.work_ahead import produced_ahead
 
 TRAILER_KINDS: Final[dict[str, str]] = {
     "co-authored-by": "co_author",
@@ -172,50 +171,15 @@ def _records(chunks: Iterator[bytes]) -> Iterator[str]:
         yield "" if oversized else pending.decode("utf-8", errors="replace")
 
 
-class _ReadAhead:
+def _read_ahead(stream: IO[bytes]) -> Generator[bytes, None, None]:
     """The chunks of :func:`_chunks`, read on a thread up to :data:`READ_AHEAD_CHUNKS` ahead of the consumer.
 
     git's pipe holds 64 KiB: read in place, git waits whenever this process works on what it wrote, so the two
     take turns; read ahead, git writes on (on another core when one is free) while the records are worked on.
-    The chunks are the same bytes in the same order, so the records are split exactly as before.
+    The chunks are the same bytes in the same order, so the records are split exactly as before. Closing it waits
+    for a read under way: the stream must reach its end or be broken first.
     """
-
-    def __init__(self, stream: IO[bytes]) -> None:
-        self._stream = stream
-        self._queue: queue.Queue[bytes | None] = queue.Queue(READ_AHEAD_CHUNKS)
-        self._stop = threading.Event()
-        self._failure: list[BaseException] = []
-        self._thread = threading.Thread(target=self._read, name="git-log-reader", daemon=True)
-        self._thread.start()
-
-    def _put(self, item: bytes | None) -> bool:
-        while not self._stop.is_set():
-            try:
-                self._queue.put(item, timeout=0.05)
-            except queue.Full:
-                continue
-            return True
-        return False
-
-    def _read(self) -> None:
-        try:
-            for chunk in _chunks(self._stream):
-                if not self._put(chunk):
-                    return
-        except BaseException as exc:  # noqa: BLE001 - handed to the consumer, which raises it
-            self._failure.append(exc)
-        self._put(None)
-
-    def __iter__(self) -> Iterator[bytes]:
-        while (chunk := self._queue.get()) is not None:
-            yield chunk
-        if self._failure:
-            raise self._failure[0]
-
-    def close(self) -> None:
-        """Stop reading (the stream must reach its end or be broken for a read under way to return)."""
-        self._stop.set()
-        self._thread.join()
+    return produced_ahead(lambda stopped: _chunks(stream), ahead=READ_AHEAD_CHUNKS, name="git-log-reader")
 
 
 def log_records(repo: Path) -> Generator[str, None, None]:
@@ -233,10 +197,10 @@ def log_records(repo: Path) -> Generator[str, None, None]:
         stdout = process.stdout
         if stdout is None:  # pragma: no cover - stdout=PIPE always gives one
             raise InputFormatError("git produced no output stream", file=repo.name)
-        chunks = _ReadAhead(stdout)
+        chunks = _read_ahead(stdout)
         finished = False
         try:
-            yield from _records(iter(chunks))
+            yield from _records(chunks)
             finished = True
         finally:
             if not finished:  # the consumer stopped early: end git, so that a read under way returns

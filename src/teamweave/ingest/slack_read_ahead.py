@@ -1,4 +1,4 @@
-"""Work done ahead of the Slack table path's consumer on worker threads: day files' bytes, and the tables.
+"""Day files' bytes read ahead of the Slack table path's reader on a worker thread.
 
 An export is tens of thousands of small day files; opening and reading each is system calls, during which a
 thread holds no GIL. :class:`ReadAhead` reads the files the reader will read (in its order, those in the import
@@ -7,9 +7,7 @@ bytes, or the error reading it raised, to :meth:`ReadAhead.read`, which the read
 it gets is what :meth:`~teamweave.ingest.slack_archive.SlackArchive.read` would have given or raised. Any other
 name is read directly. Memory: the batches ahead (``BATCH_FILES * BATCHES_AHEAD`` day files).
 
-:func:`produced_ahead` runs an iterator on a worker thread one item ahead of its consumer: the table path makes
-its next table while the pipeline appends the last one to the store (which spends most of its time in Arrow and
-Parquet code that holds no GIL). Its items, their order and the exception that ends it are the iterator's.
+The tables themselves are made one ahead of the consumer by :func:`~teamweave.ingest.work_ahead.produced_ahead`.
 """
 
 from __future__ import annotations
@@ -18,9 +16,7 @@ import queue
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Final, TypeVar
-
-T = TypeVar("T")
+from typing import Final
 
 BATCH_FILES: Final = 256
 BATCHES_AHEAD: Final = 4
@@ -102,57 +98,3 @@ def read_ahead(read: Callable[[str], bytes], names: list[str]) -> Iterator[ReadA
         yield files
     finally:
         files.close()
-
-
-_DONE: Final = object()
-
-
-def produced_ahead(make: Callable[[Callable[[], bool]], Iterator[T]]) -> Iterator[T]:
-    """The items of ``make(stopped)``, made on a worker thread one ahead of the consumer (the iterator is made,
-    run and closed there; it should end soon after ``stopped()`` turns true, which it does when the consumer
-    closes this generator); an exception it raises is raised here after the items made before it."""
-    handoff: queue.Queue[tuple[object, BaseException | None]] = queue.Queue(maxsize=1)
-    stop = threading.Event()
-
-    def put(item: object, error: BaseException | None = None) -> bool:
-        while not stop.is_set():
-            try:
-                handoff.put((item, error), timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def produce() -> None:
-        items: Iterator[T] | None = None
-        try:
-            items = make(stop.is_set)
-            for item in items:
-                if not put(item):
-                    return
-            put(_DONE)
-        except BaseException as error:  # noqa: BLE001 - raised in the consumer's thread
-            put(None, error)
-        finally:
-            close = getattr(items, "close", None)
-            if close is not None:
-                close()
-
-    worker = threading.Thread(target=produce, name="slack-tables", daemon=True)
-    worker.start()
-    try:
-        while True:
-            try:
-                item, error = handoff.get(timeout=0.5)
-            except queue.Empty:
-                if worker.is_alive() or not handoff.empty():
-                    continue
-                raise RuntimeError("the worker making the tables stopped") from None
-            if error is not None:
-                raise error
-            if item is _DONE:
-                return
-            yield item  # type: ignore[misc]
-    finally:
-        stop.set()
-        worker.join()

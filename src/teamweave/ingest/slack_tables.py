@@ -11,7 +11,8 @@ of each column of a :class:`~teamweave.ingest.slack_plain.ColumnSink`; a block o
 their texts, :mod:`~teamweave.ingest.slack_times`), and its keyed event ids are computed by
 :meth:`~teamweave.privacy.pseudonym.Pseudonymiser.event_id_array` on a worker thread while the next block is
 read. The day files are read ahead on another worker thread, and all this runs on a third, one table ahead of the
-consumer (:data:`TABLES_AHEAD`, :mod:`~teamweave.ingest.slack_read_ahead`). Memory holds one day file's
+consumer (:data:`TABLES_AHEAD`, :mod:`~teamweave.ingest.slack_read_ahead`,
+:mod:`~teamweave.ingest.work_ahead`). Memory holds one day file's
 messages, the day files read ahead (1,024) and up to four blocks: being read, its ids being computed, made,
 being appended (docs/connectors.md, "Slack")."""
 
@@ -29,7 +30,8 @@ from teamweave.ingest.arrow_masks import TS_TYPE
 from teamweave.ingest.context import ImportContext
 from teamweave.ingest.slack_channel import SOURCE, outside_window
 from teamweave.ingest.slack_plain import ColumnReader, ColumnSink
-from teamweave.ingest.slack_read_ahead import produced_ahead, read_ahead
+from teamweave.ingest.slack_read_ahead import read_ahead
+from teamweave.ingest.work_ahead import produced_ahead
 from teamweave.store.events import EVENT_SCHEMA
 
 if TYPE_CHECKING:
@@ -91,7 +93,7 @@ def event_tables(export: SlackExport, ctx: ImportContext) -> Iterator[pa.Table]:
     with read_ahead(export.archive.read, _read_names(export, ctx)) as files:
         sink = ColumnSink(files.read)
         if TABLES_AHEAD:
-            yield from produced_ahead(lambda stopped: _tables(export, ctx, sink, stopped))
+            yield from produced_ahead(lambda stopped: _tables(export, ctx, sink, stopped), name="slack-tables")
         else:
             yield from _tables(export, ctx, sink, lambda: False)
 
