@@ -73,26 +73,32 @@ class ColumnSink:
         thread: str | None,
     ) -> None:
         self.exact[len(self.kinds)] = ts
-        self.named[len(self.kinds)] = key
-        self.kinds.append(kind)
-        self.actors.append(actor.pseudonym)
-        self.targets.append(targets)
-        self.audiences.append(audience)
-        self.channels.append(channel)
-        self.threads.append(thread)
-        self.bots.append(actor.by_bot)
+        self._named(key, kind, actor, targets, audience, channel, thread)
 
     def stamped(
         self, key: str, stamp: str, actor: Actor, targets: tuple[str, ...], channel: str, thread: str | None
     ) -> None:
         """A reaction whose time is a plain ``ts`` (:func:`~teamweave.ingest.slack_times.plain_stamps`), read with
         the block's."""
-        self.named[len(self.kinds)] = key
-        self.kinds.append("reaction")
         self.stamps.append(stamp)
+        self._named(key, "reaction", actor, targets, 1, channel, thread)
+
+    def _named(
+        self,
+        key: str,
+        kind: str,
+        actor: Actor,
+        targets: tuple[str, ...],
+        audience: int,
+        channel: str,
+        thread: str | None,
+    ) -> None:
+        """An event with its own source id (``key``), in every column but its time's."""
+        self.named[len(self.kinds)] = key
+        self.kinds.append(kind)
         self.actors.append(actor.pseudonym)
         self.targets.append(targets)
-        self.audiences.append(1)
+        self.audiences.append(audience)
         self.channels.append(channel)
         self.threads.append(thread)
         self.bots.append(actor.by_bot)
