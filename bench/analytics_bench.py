@@ -306,7 +306,8 @@ def step_teamweave_core(data: Path) -> dict[str, float]:
     """The baseline's job done by teamweave's own functions, one month at a time as ``analyze`` goes above
     ``ONE_PASS_EVENTS`` (``analytics.chunks``): the participants (aliases, opt-outs, bots, each person once per
     event, local time), the ties of every week and month (``ties.build_ties``: Newman weights, meetings
-    expanded to every pair of attendees, reciprocity, channel weights, both ends' teams) fetched as Arrow as
+    expanded to every pair of attendees, reciprocity, channel weights, both ends' teams; each pass builds the
+    windows it owns, as ``pipeline.period_tables`` does when the window before is kept) fetched as Arrow as
     the baseline fetches its own, and the person-month stats (``load.activity_table``)."""
     import pyarrow.parquet as pq
 
@@ -337,7 +338,7 @@ def step_teamweave_core(data: Path) -> dict[str, float]:
         out["participants"] += load_participants(con, span, people=people, bots=bots)
         lap("load_participants")
         for period in ("week", "month"):
-            build_ties(con, period=period)
+            build_ties(con, period=period, first=chunk.windows[period][0], last=chunk.windows[period][-1])
             fetched = con.sql(
                 f"SELECT window_start, a, b, weight, reciprocated FROM ({NAMED_TIES})"
                 " WHERE window_start IN (SELECT unnest($w::DATE[]))",

@@ -22,7 +22,7 @@ from teamweave.analytics.person_metrics import person_metrics_loaded
 from teamweave.analytics.team_metrics import team_metrics_loaded, team_ties_loaded
 from teamweave.analytics.tie_store import put_window_ties
 from teamweave.analytics.ties import build_ties
-from teamweave.analytics.windows import check_period, windows_between
+from teamweave.analytics.windows import check_period, previous_window, windows_between
 
 DEFAULT_MEMORY_LIMIT = "2GB"
 """DuckDB's memory for an analysis (beyond it, joins and groupings spill to disk): with a month of events at a
@@ -83,7 +83,8 @@ def period_tables(
     the person rows of the other windows too, without their bridges, and the team rows and team ties of
     ``keep`` only; ``tw_ties`` keeps the ties of ``keep`` only, and ``pairs`` counts theirs."""
     check_period(period)
-    rows = build_ties(con, period=period)
+    first, last = _built_windows(period, keep=keep, context=context)
+    rows = build_ties(con, period=period, first=first, last=last)
     for window, ties in (context or {}).items():
         put_window_ties(con, window, ties)
     persons = person_metrics_loaded(
@@ -103,3 +104,28 @@ def period_tables(
     between = team_ties_loaded(con)
     pairs = con.execute("SELECT count(*) FROM (SELECT DISTINCT a_id, b_id FROM tw_ties)").fetchall()
     return PeriodTables(persons, teams, between, windows=len(windows), ties=rows, pairs=int(pairs[0][0]))
+
+
+def _built_windows(
+    period: str, *, keep: Sequence[date] | None, context: Mapping[date, pa.Table | Path] | None
+) -> tuple[date | None, date | None]:
+    """The first and last window whose ties :func:`period_tables` builds from the participants (None: no bound).
+
+    With ``keep``: its windows and the window before the first of them, whose ties the first one's changes and
+    turnover compare with, unless ``context`` gives that one. The rest (a monthly pass's partial windows at its
+    ends, analytics.chunks) would be computed from some of their days and then thrown away.
+
+    Examples
+    --------
+    >>> june = [date(2025, 6, 2), date(2025, 6, 9), date(2025, 6, 16), date(2025, 6, 23), date(2025, 6, 30)]
+    >>> _built_windows("week", keep=june, context=None)
+    (datetime.date(2025, 5, 26), datetime.date(2025, 6, 30))
+    >>> _built_windows("week", keep=june, context={date(2025, 5, 26): Path("kept.parquet")})
+    (datetime.date(2025, 6, 2), datetime.date(2025, 6, 30))
+    >>> _built_windows("month", keep=None, context=None)
+    (None, None)
+    """
+    if not keep:
+        return None, None
+    before = previous_window(min(keep), period=period)
+    return (min(keep) if context and before in context else before), max(keep)

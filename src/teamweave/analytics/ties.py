@@ -324,12 +324,34 @@ def tie_table(con: duckdb.DuckDBPyConnection, *, period: str) -> pa.Table:
     return fetch_ties(con)
 
 
-def build_ties(con: duckdb.DuckDBPyConnection, *, period: str) -> int:
+def build_ties(
+    con: duckdb.DuckDBPyConnection, *, period: str, first: date | None = None, last: date | None = None
+) -> int:
     """Build the DuckDB table ``tw_ties`` of :func:`tie_table` for ``period`` from ``tw_participants``, with
     integer ids of the ends (``a_id, b_id``, named by the view ``tw_tie_names``) and their teams
     (``team_a_of, team_b_of``: those of the people given to :func:`load_participants`); return its rows.
-    The metrics read it there: a tie table never has to leave DuckDB (see ``analytics.tie_store``)."""
-    con.execute(load_query("ties"), {"period": check_period(period)})
+    The metrics read it there: a tie table never has to leave DuckDB (see ``analytics.tie_store``).
+
+    Only the windows from ``first`` to ``last`` are built (None: no bound); a window's ties depend on its own
+    participation rows only, so those windows' ties are the same as when every window is built.
+
+    Examples
+    --------
+    >>> from datetime import datetime, timezone
+    >>> con = duckdb.connect()
+    >>> days = [datetime(2024, 1, d, 10, tzinfo=timezone.utc) for d in (8, 15, 22)]
+    >>> events = con.from_arrow(pa.table({
+    ...     "event_id": ["1", "2", "3"], "ts": days, "kind": ["message"] * 3, "source": ["slack"] * 3,
+    ...     "in_person": [False] * 3, "duration_s": pa.nulls(3, pa.int64()), "actor": ["a", "b", "a"],
+    ...     "targets": [["b"], ["a"], ["b"]], "audience": [1] * 3, "by_bot": [False] * 3, "via_ai": [False] * 3}))
+    >>> load_participants(con, events, people=people_table([("a", 1, "UTC"), ("b", 1, "UTC")]))
+    6
+    >>> build_ties(con, period="week"), build_ties(con, period="week", first=date(2024, 1, 15))
+    (3, 2)
+    >>> build_ties(con, period="week", first=date(2024, 1, 9), last=date(2024, 1, 20))
+    1
+    """
+    con.execute(load_query("ties"), {"period": check_period(period), "first": first, "last": last})
     con.execute("CREATE OR REPLACE TEMP VIEW tw_tie_names AS SELECT pid AS id, pseudonym AS name FROM tw_nodes")
     rows = con.execute("SELECT count(*) FROM tw_ties").fetchall()
     return int(rows[0][0]) if rows else 0

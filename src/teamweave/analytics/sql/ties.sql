@@ -4,31 +4,43 @@
 -- A text act gives actor -> each target units / others; a synchronous event (meeting, call, in person)
 -- gives every pair of participants units / others, half in each direction. The weight is also split by the
 -- event's channel (medium: chat, email, meeting, code_review, in_person) for the channel mix.
+-- Only the windows from $first to $last are built (NULL: no bound): a monthly pass leaves out the partial windows
+-- its extra days hold, whose ties it would throw away (analytics.chunks). A window's ties depend on its own rows only.
 CREATE OR REPLACE TEMP TABLE tw_ties AS
-WITH directed AS (
+WITH wanted AS NOT MATERIALIZED (  -- read where it is used, twice for meetings: not a copy of the participants
+    SELECT *
+    FROM (
+        SELECT
+            CASE WHEN $period = 'week' THEN week ELSE month END AS window_start,
+            event_key, pid, actor_pid, team, actor_team, is_actor, tool, sync, medium, units, others
+        FROM tw_participants
+    )
+    WHERE ($first IS NULL OR window_start >= $first::DATE) AND ($last IS NULL OR window_start <= $last::DATE)
+),
+directed AS (
     -- a text act: from the actor (actor_pid, on every row of the event) to each target row; no join needed
     SELECT
-        CASE WHEN $period = 'week' THEN week ELSE month END AS window_start,
+        window_start,
         actor_pid AS src,
         pid AS dst,
         CASE WHEN actor_pid < pid THEN actor_team ELSE team END AS team_low,  -- the team of the lower id's end
         CASE WHEN actor_pid < pid THEN team ELSE actor_team END AS team_high,
         medium,
         units / others AS w
-    FROM tw_participants
+    FROM wanted
     WHERE NOT tool AND NOT sync AND NOT is_actor AND actor_pid IS NOT NULL
     UNION ALL
     -- a synchronous event: every ordered pair of its participants, half the pair weight each way
     SELECT
-        CASE WHEN $period = 'week' THEN s.week ELSE s.month END AS window_start,
+        s.window_start,
         s.pid AS src,
         d.pid AS dst,
         CASE WHEN s.pid < d.pid THEN s.team ELSE d.team END AS team_low,
         CASE WHEN s.pid < d.pid THEN d.team ELSE s.team END AS team_high,
         s.medium,
         s.units / s.others / 2 AS w
-    FROM tw_participants AS s
-    JOIN tw_participants AS d ON d.event_key = s.event_key AND d.pid <> s.pid
+    FROM wanted AS s
+    JOIN wanted AS d ON d.event_key = s.event_key AND d.pid <> s.pid
     WHERE s.sync AND NOT s.tool AND d.sync AND NOT d.tool
 ),
 pairs AS (  -- on integer ids (numbered in pseudonym order, so least/greatest and the order match the names')
