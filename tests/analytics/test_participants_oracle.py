@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 import pytest
 
-from teamweave.analytics.ties import load_participants, pair_weight, people_table, tie_table
+from teamweave.analytics.ties import build_ties, fetch_ties, load_participants, pair_weight, people_table, tie_table
 from teamweave.ingest.records import Interaction
 from teamweave.store.events import EventStore
 
@@ -127,3 +127,25 @@ def test_participants_and_ties_match_the_rules(tmp_path: Path, seed: int) -> Non
     assert set(found) == set(ties)
     for tie, (weight, mutual) in ties.items():
         assert (found[tie]["weight"], found[tie]["reciprocated"]) == (pytest.approx(weight), mutual)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_ties_of_some_windows_are_those_windows_ties(tmp_path: Path, seed: int) -> None:
+    """A monthly pass builds only the windows it keeps (``build_ties(first=, last=)``): their ties, meetings'
+    pairs included, are the rules' ties of those windows, and no other window's."""
+    events = _events(seed)
+    store = EventStore(tmp_path)
+    store.append("acme", events)
+    con = duckdb.connect()
+    people = people_table([(p, 1, zone, STARTS.get(p)) for p, zone in ZONES.items()])
+    load_participants(con, store.read("acme", con), people=people, aliases=ALIASES, excluded=EXCLUDED, bots=BOTS)
+    _, ties = _oracle(events)
+    second = MONDAY.date() + timedelta(days=7)
+
+    for first, last in ((second, None), (None, MONDAY.date()), (second, second)):
+        build_ties(con, period="week", first=first, last=last)
+        found = {(r["window_start"], r["a"], r["b"]): r for r in fetch_ties(con).to_pylist()}
+        wanted = {tie: v for tie, v in ties.items() if (first or tie[0]) <= tie[0] <= (last or tie[0])}
+        assert wanted and set(found) == set(wanted)
+        for tie, (weight, mutual) in wanted.items():
+            assert (found[tie]["weight"], found[tie]["reciprocated"]) == (pytest.approx(weight), mutual)
