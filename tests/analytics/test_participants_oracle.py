@@ -103,14 +103,20 @@ def _oracle(events: list[Interaction]) -> tuple[dict[str, list[int]], dict[Tie, 
     return dict(counts), ties
 
 
-@pytest.mark.parametrize("seed", range(12))
-def test_participants_and_ties_match_the_rules(tmp_path: Path, seed: int) -> None:
-    events = _events(seed)
+def _loaded(tmp_path: Path, events: list[Interaction]) -> duckdb.DuckDBPyConnection:
+    """A connection with the participants of ``events`` (stored in ``tmp_path``) loaded."""
     store = EventStore(tmp_path)
     store.append("acme", events)
     con = duckdb.connect()
     people = people_table([(p, 1, zone, STARTS.get(p)) for p, zone in ZONES.items()])
     load_participants(con, store.read("acme", con), people=people, aliases=ALIASES, excluded=EXCLUDED, bots=BOTS)
+    return con
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_participants_and_ties_match_the_rules(tmp_path: Path, seed: int) -> None:
+    events = _events(seed)
+    con = _loaded(tmp_path, events)
     counts, ties = _oracle(events)
 
     rows = con.execute(
@@ -134,11 +140,7 @@ def test_ties_of_some_windows_are_those_windows_ties(tmp_path: Path, seed: int) 
     """A monthly pass builds only the windows it keeps (``build_ties(first=, last=)``): their ties, meetings'
     pairs included, are the rules' ties of those windows, and no other window's."""
     events = _events(seed)
-    store = EventStore(tmp_path)
-    store.append("acme", events)
-    con = duckdb.connect()
-    people = people_table([(p, 1, zone, STARTS.get(p)) for p, zone in ZONES.items()])
-    load_participants(con, store.read("acme", con), people=people, aliases=ALIASES, excluded=EXCLUDED, bots=BOTS)
+    con = _loaded(tmp_path, events)
     _, ties = _oracle(events)
     second = MONDAY.date() + timedelta(days=7)
 
