@@ -93,3 +93,19 @@ def test_a_rise_is_up_and_gaps_keep_their_positions() -> None:
 )
 def test_no_change_without_evidence(series: list[float | None]) -> None:
     assert detect_changes(series) == []
+
+
+def test_a_count_is_judged_in_whole_steps() -> None:
+    """Weeks of exactly 13 ties, then 14: the baseline has no scale, so without ``counts`` one tie is flagged
+    as infinitely unusual; as a count its scale is one step, and a move must reach 3.5 steps (or a sustained
+    shift the CUSUM sees) to be flagged."""
+    steady = [13.0] * 8
+    assert [c.statistic for c in detect_changes([*steady, 14.0])] == [math.inf]
+    assert detect_changes([*steady, 14.0], counts=True) == []
+    assert [(c.index, c.test, c.statistic) for c in detect_changes([*steady, 17.0], counts=True)] == [
+        (8, "robust_z", 4.0)
+    ]
+    drift = detect_changes([*steady, *[14.0] * 10], counts=True)  # one step up, ten weeks running
+    assert [(c.test, c.direction) for c in drift] == [("cusum", "up")]
+    wide = [10.0, 12.0, 11.0, 13.0, 9.0, 11.0, 10.0, 12.0, 4.0]  # a scale above one step is the data's own
+    assert [round(c.statistic, 1) for c in detect_changes(wide, counts=True) if c.test == "robust_z"] == [-4.7]

@@ -166,12 +166,29 @@ def test_windows_before_a_start_date_are_unknown_not_zero(session: Session) -> N
     assert [v for _, v in got["ties"].points] == [None] * 6 + [2.0, 3.0, 3.0, 2.0]
     assert [v for _, v in got["lost_ties"].points][:6] == [None] * 6
     assert all(t.changes == [] for t in got.values())
-    newcomer.start_date = None  # unknown start: every window counts, and the zeros make a rise
+    newcomer.start_date = None  # unknown start: every window counts, the zeros included
     session.flush()
     got = {
         t.metric: t
         for t in trends.my_trends(session, org="acme", pseudonym=newcomer.pseudonym, period="week", today=LATER)
     }
     assert [v for _, v in got["ties"].points] == [0.0] * 6 + [2.0, 3.0, 3.0, 2.0]
-    rise = next(c for c in got["ties"].changes if c.test == "robust_z")
-    assert "the windows before it never varied, so any move is flagged" in got["ties"].evidence(rise)
+
+
+def test_a_count_that_moves_a_step_from_a_steady_level_is_not_a_change(session: Session) -> None:
+    """A person's counts move in whole ties: after weeks of exactly 13, 14 is one step (z = 1 with the one-step
+    scale), not an infinitely unusual week; 18 is five steps and flagged. A share has no steps: any move from
+    a level that never varied is flagged, and the evidence says so in words."""
+    for week, ties in zip(WEEKS, [13] * 8 + [14], strict=False):
+        session.add(_row("ps-x", week, ties))
+    session.flush()
+    got = {t.metric: t for t in trends.my_trends(session, org="acme", pseudonym="ps-x", period="week", today=LATER)}
+    assert [c for c in got["ties"].changes if c.window_start == WEEKS[8]] == []
+    steady = [(w, 13.0) for w in WEEKS[:8]]
+    five_up = trends.trend_of("ties", "ties", "count", [*steady, (WEEKS[8], 18.0)], counts=True)
+    assert [(c.window_start, c.direction, c.statistic) for c in five_up.changes if c.test == "robust_z"] == [
+        (WEEKS[8], "up", 5.0)
+    ]
+    shares = trends.trend_of("after_hours_share", "after-hours share", "share", [*steady, (WEEKS[8], 14.0)])
+    rise = next(c for c in shares.changes if c.test == "robust_z")
+    assert "the windows before it never varied, so any move is flagged" in shares.evidence(rise)

@@ -9,7 +9,8 @@ series of windows (weeks or months), each judging a window against a *baseline* 
   flags a *sustained* small shift that no single window shows (Page 1954; Montgomery 2019, ch. 9).
 
 :func:`detect_changes` runs both and returns every flagged window with the figures that justify it. A value
-of None (no data in that window) is skipped, never counted as zero.
+of None (no data in that window) is skipped, never counted as zero. For a count (one person's ties, say) the
+scale of both tests is at least one step (:data:`COUNT_STEP`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,10 @@ CUSUM_K: Final = 0.5
 CUSUM_H: Final = 5.0
 MIN_BASELINE: Final = 4
 BASELINE_WINDOWS: Final = 8
+COUNT_STEP: Final = 1.0
+"""The smallest scale of a count's series: one step. A count moves in whole steps, so a baseline that never
+moved (13 ties every week) has no scale of its own; one step is taken as one sigma there, and a window must then
+lie 3.5 steps away to be flagged, instead of any step being flagged as infinitely unusual."""
 
 
 @dataclass(frozen=True)
@@ -80,11 +85,12 @@ def robust_scale(values: Sequence[float]) -> float:
     return round(MEAN_AD_TO_SIGMA * float(np.mean(deviations)), 12)
 
 
-def robust_z(value: float, baseline: Sequence[float]) -> float:
+def robust_z(value: float, baseline: Sequence[float], *, floor: float = 0.0) -> float:
     """The modified z-score of ``value`` against ``baseline``: ``(value - median) / robust_scale``. Unit: sigmas.
 
     A window is flagged when ``|z| >= 3.5`` (:data:`Z_THRESHOLD`, Iglewicz & Hoaglin's recommended cut-off).
-    With a constant baseline the score is 0 for the same value and +-inf for any other.
+    With a constant baseline the score is 0 for the same value and +-inf for any other. ``floor``: the smallest
+    scale to divide by (:data:`COUNT_STEP` for a count).
 
     References
     ----------
@@ -104,7 +110,7 @@ def robust_z(value: float, baseline: Sequence[float]) -> float:
     if len(baseline) == 0:
         raise ValueError("robust_z needs a baseline of at least one value")
     centre = float(np.median(np.asarray(baseline, dtype=np.float64)))
-    scale = robust_scale(baseline)
+    scale = max(robust_scale(baseline), floor)
     diff = float(value) - centre
     if scale == 0:
         return 0.0 if diff == 0 else float(np.copysign(np.inf, diff))
@@ -152,25 +158,27 @@ def cusum(
     return upper, lower
 
 
-def _z_changes(values: list[float], positions: list[int], *, window: int, threshold: float) -> list[Change]:
+def _z_changes(
+    values: list[float], positions: list[int], *, window: int, threshold: float, counts: bool
+) -> list[Change]:
     out = []
     for i in range(MIN_BASELINE, len(values)):
         base = values[max(0, i - window) : i]
-        z = robust_z(values[i], base)
+        z = robust_z(values[i], base, floor=COUNT_STEP if counts else 0.0)
         if abs(z) >= threshold:
             centre = float(np.median(base))
             out.append(Change(positions[i], "up" if z > 0 else "down", "robust_z", z, threshold, centre, values[i]))
     return out
 
 
-def _cusum_changes(values: list[float], positions: list[int], *, window: int, h: float) -> list[Change]:
+def _cusum_changes(values: list[float], positions: list[int], *, window: int, h: float, counts: bool) -> list[Change]:
     """CUSUM against the level of the first ``window`` windows; after a signal the sums restart with the
     baseline re-estimated from the windows that follow, so a series can signal again later."""
     out: list[Change] = []
     start = 0
     while len(values) - start > MIN_BASELINE:
         base = values[start : start + min(window, max(MIN_BASELINE, (len(values) - start) // 2))]
-        target, sigma = float(np.median(base)), robust_scale(base)
+        target, sigma = float(np.median(base)), max(robust_scale(base), COUNT_STEP if counts else 0.0)
         rest = values[start + len(base) :]
         if sigma == 0 or not rest:
             break
@@ -192,6 +200,7 @@ def detect_changes(
     window: int = BASELINE_WINDOWS,
     z_threshold: float = Z_THRESHOLD,
     h: float = CUSUM_H,
+    counts: bool = False,
 ) -> list[Change]:
     """Every window of ``series`` flagged by :func:`robust_z` or by :func:`cusum`, in order.
 
@@ -200,8 +209,9 @@ def detect_changes(
     (:func:`robust_scale`) from the first ``window`` values — at most half the series, at least 4 — then
     the cumulative sums over the values after them, flagged when an upper or lower sum
     reaches ``h`` (5 sigmas, k = 0.5), then restarted from the next window. None values are skipped (the
-    index refers to the series given). Fewer than five values: no test, no change. Unit of ``statistic``:
-    sigmas.
+    index refers to the series given). Fewer than five values: no test, no change. ``counts``: the values are
+    counts (a person's ties, say), so both tests' scale is at least one step (:data:`COUNT_STEP`) and a steady
+    count moving by one or two is not a change. Unit of ``statistic``: sigmas.
 
     References
     ----------
@@ -225,6 +235,6 @@ def detect_changes(
     values = [float(v) for v in series if v is not None]
     if len(values) <= MIN_BASELINE:
         return []
-    found = _z_changes(values, positions, window=window, threshold=z_threshold)
-    found += _cusum_changes(values, positions, window=window, h=h)
+    found = _z_changes(values, positions, window=window, threshold=z_threshold, counts=counts)
+    found += _cusum_changes(values, positions, window=window, h=h, counts=counts)
     return sorted(found, key=lambda c: (c.index, c.test != "robust_z"))

@@ -110,9 +110,12 @@ def _value(value: float, unit: str) -> str:
     return f"{shown} h" if unit == "hours" else shown
 
 
-def trend_of(metric: str, label: str, unit: str, points: Sequence[tuple[date, float | None]]) -> MetricTrend:
-    """A metric's series with :func:`teamweave.analytics.trends.detect_changes` applied."""
-    found: list[Change] = detect_changes([v for _, v in points])
+def trend_of(
+    metric: str, label: str, unit: str, points: Sequence[tuple[date, float | None]], *, counts: bool = False
+) -> MetricTrend:
+    """A metric's series with :func:`teamweave.analytics.trends.detect_changes` applied (``counts``: one person's
+    counts, judged against their chance variation as well)."""
+    found: list[Change] = detect_changes([v for _, v in points], counts=counts)
     changes = [
         TrendChange(points[c.index][0], c.direction, c.test, c.statistic, c.threshold, c.baseline, c.value)
         for c in found
@@ -141,6 +144,7 @@ def my_trends(
             label,
             unit,
             [(w, _own_value(rows, windows, i, metric, unit) if here[i] else None) for i, w in enumerate(windows)],
+            counts=unit == "count",
         )
         for metric, (label, unit) in PERSON_METRICS.items()
     ]
