@@ -9,6 +9,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 from tests.web.seeding import MONTHS, cheap_password_hashes, seed_org
 
+from teamweave.analytics.windows import window_name
 from teamweave.network import trends
 from teamweave.network.models import PersonMetric, TeamMetric
 from teamweave.network.service import TeamHealth, TeamPoint
@@ -57,7 +58,7 @@ def test_a_persons_fall_is_flagged_with_evidence(session: Session) -> None:
     first = next(c for c in ties.changes if c.window_start == WEEKS[8] and c.test == "robust_z")
     assert first.baseline == 11.0
     sentence = ties.evidence(first)
-    assert sentence.startswith(f"Your ties fell to 4 in the window starting {WEEKS[8].isoformat()}")
+    assert sentence.startswith(f"Your ties fell to 4 in {window_name(WEEKS[8], period='week')}")
     assert "usual level of 11" in sentence
     assert "(robust z-score: z = -4.7, flagged at |z| >= 3.5)" in sentence
     lost = got["lost_ties"]
@@ -185,10 +186,12 @@ def test_a_count_that_moves_a_step_from_a_steady_level_is_not_a_change(session: 
     got = {t.metric: t for t in trends.my_trends(session, org="acme", pseudonym="ps-x", period="week", today=LATER)}
     assert [c for c in got["ties"].changes if c.window_start == WEEKS[8]] == []
     steady = [(w, 13.0) for w in WEEKS[:8]]
-    five_up = trends.trend_of("ties", "ties", "count", [*steady, (WEEKS[8], 18.0)], counts=True)
+    five_up = trends.trend_of("ties", "ties", "count", [*steady, (WEEKS[8], 18.0)], period="week", counts=True)
     assert [(c.window_start, c.direction, c.statistic) for c in five_up.changes if c.test == "robust_z"] == [
         (WEEKS[8], "up", 5.0)
     ]
-    shares = trends.trend_of("after_hours_share", "after-hours share", "share", [*steady, (WEEKS[8], 14.0)])
+    shares = trends.trend_of(
+        "after_hours_share", "after-hours share", "share", [*steady, (WEEKS[8], 14.0)], period="week"
+    )
     rise = next(c for c in shares.changes if c.test == "robust_z")
     assert "the windows before it never varied, so any move is flagged" in shares.evidence(rise)

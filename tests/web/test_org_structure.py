@@ -39,7 +39,7 @@ def test_org_page_shows_communities_against_teams(client: TestClient, runtime: R
     log_in(client, "port")
     page = client.get("/org").text
     assert "Communities against the formal teams" in page
-    assert "the 12 people with ties formed" in page
+    assert "In March 2026, the 12 people with ties formed" in page
     assert "<strong>0.42</strong>" in page  # March, the latest window of at least k people
     assert "Work mostly happens across team lines" in page
     assert "Communities against the formal teams, per month" in page  # the chart

@@ -9,6 +9,7 @@ from sqlalchemy import delete, select, update
 from tests.web.conftest import csrf_of, log_in
 from tests.web.seeding import LATEST_MONTH, WEEKS, SeededOrg
 
+from teamweave.analytics.windows import window_name
 from teamweave.audit.models import AuditEntry
 from teamweave.network.models import NewHireIntegration, PersonMetric, TeamMetric
 from teamweave.people.models import Team
@@ -222,7 +223,7 @@ def test_a_quiet_latest_month_is_said_plainly_and_drawn_as_zero(
         )
     log_in(client, "alice")
     text = client.get("/me").text
-    assert f"In the month starting {LATEST_MONTH.isoformat()} there were no interactions of yours" in text
+    assert f"In {window_name(LATEST_MONTH, period='month')} there were no interactions of yours" in text
     assert f"ties {LATEST_MONTH.isoformat()}: 0</title>" in text
 
 
@@ -258,7 +259,7 @@ def test_my_page_says_what_changed_with_evidence_and_marks_it(
             )
     log_in(client, "alice")
     text = client.get("/me").text
-    assert f"Your ties fell to 0 in the window starting {WEEKS[-1].isoformat()}" in text
+    assert f"Your ties fell to 0 in {window_name(WEEKS[-1], period='week')}" in text
     assert "robust z-score" in text
     assert 'class="change-mark"' in text
     assert "New and lost ties per week" in text
@@ -306,7 +307,7 @@ def test_team_page_flags_a_fall_in_aggregates(client: TestClient, seeded: Seeded
     _weekly_team(runtime, seeded.teams["Platform"], 8, [6.0, 6.5, 6.0, 6.5, 6.0, 6.5, 6.0, 2.0])
     log_in(client, "mia")
     text = client.get(f"/teams/{seeded.teams['Platform']}?period=week").text
-    assert f"The team&#39;s ties per member fell to 2 in the window starting {WEEKS[-1].isoformat()}" in text
+    assert f"The team&#39;s ties per member fell to 2 in {window_name(WEEKS[-1], period='week')}" in text
     assert 'class="change-mark"' in text
     assert "Channel mix of the team, latest window" in text
     assert "chat: 70%</title>" in text

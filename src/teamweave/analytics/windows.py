@@ -70,6 +70,27 @@ def next_window(start: date, *, period: str) -> date:
     return date(start.year + start.month // 12, start.month % 12 + 1, 1)
 
 
+MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def window_name(start: date, *, period: str) -> str:
+    """The window starting on ``start`` as people say it, to follow "in": a month by its name, a week by its
+    Monday (English month names, whatever the machine's locale).
+
+    Examples
+    --------
+    >>> window_name(date(2026, 9, 1), period="month")
+    'September 2026'
+    >>> window_name(date(2026, 11, 16), period="week")
+    'the week of 16 November 2026'
+    """
+    month = f"{MONTH_NAMES[start.month - 1]} {start.year}"
+    return month if check_period(period) == "month" else f"the week of {start.day} {month}"
+
+
 def previous_window(start: date, *, period: str) -> date:
     """The first day of the window before the one starting on ``start``.
 

@@ -17,7 +17,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from teamweave.analytics.trends import Change, detect_changes
-from teamweave.analytics.windows import next_window
+from teamweave.analytics.windows import next_window, window_name
 from teamweave.network import repository, service
 from teamweave.network.models import PersonMetric, TeamMetric
 from teamweave.network.service import TeamHealth
@@ -81,6 +81,8 @@ class MetricTrend:
     unit: str
     points: list[tuple[date, float | None]]
     changes: list[TrendChange] = field(default_factory=list)
+    period: str = "week"
+    """The windows' period (``week`` or ``month``): how the evidence names a window."""
 
     @property
     def percent(self) -> bool:
@@ -97,8 +99,9 @@ class MetricTrend:
         else:
             how = f"{change.statistic:.1f} sigmas, flagged at {change.threshold:g}"
         return (
-            f"{subject.capitalize()} {self.label} {verb} to {_value(change.value, self.unit)} in the window starting "
-            f"{change.window_start.isoformat()}, against a usual level of {_value(change.baseline, self.unit)} "
+            f"{subject.capitalize()} {self.label} {verb} to {_value(change.value, self.unit)} in "
+            f"{window_name(change.window_start, period=self.period)}, against a usual level of "
+            f"{_value(change.baseline, self.unit)} "
             f"({test}: {how})."
         )
 
@@ -111,7 +114,13 @@ def _value(value: float, unit: str) -> str:
 
 
 def trend_of(
-    metric: str, label: str, unit: str, points: Sequence[tuple[date, float | None]], *, counts: bool = False
+    metric: str,
+    label: str,
+    unit: str,
+    points: Sequence[tuple[date, float | None]],
+    *,
+    period: str,
+    counts: bool = False,
 ) -> MetricTrend:
     """A metric's series with :func:`teamweave.analytics.trends.detect_changes` applied (``counts``: one person's
     counts, judged against their chance variation as well)."""
@@ -120,7 +129,7 @@ def trend_of(
         TrendChange(points[c.index][0], c.direction, c.test, c.statistic, c.threshold, c.baseline, c.value)
         for c in found
     ]
-    return MetricTrend(metric=metric, label=label, unit=unit, points=list(points), changes=changes)
+    return MetricTrend(metric=metric, label=label, unit=unit, points=list(points), changes=changes, period=period)
 
 
 def my_trends(
@@ -144,6 +153,7 @@ def my_trends(
             label,
             unit,
             [(w, _own_value(rows, windows, i, metric, unit) if here[i] else None) for i, w in enumerate(windows)],
+            period=period,
             counts=unit == "count",
         )
         for metric, (label, unit) in PERSON_METRICS.items()
@@ -171,7 +181,9 @@ def team_trends(health: TeamHealth) -> list[MetricTrend]:
     if health.too_few:
         return []
     return [
-        trend_of(metric, label, unit, [(p.window_start, getattr(p, metric)) for p in health.trend])
+        trend_of(
+            metric, label, unit, [(p.window_start, getattr(p, metric)) for p in health.trend], period=health.period
+        )
         for metric, (label, unit) in TEAM_METRICS.items()
     ]
 
@@ -203,7 +215,7 @@ def org_trends(session: Session, *, org: str, period: str, k: int, today: date |
         if m.window_start in by_window:
             by_window[m.window_start].append(m)
     return [
-        trend_of(metric, label, unit, [(w, _weighted(by_window[w], metric)) for w in windows])
+        trend_of(metric, label, unit, [(w, _weighted(by_window[w], metric)) for w in windows], period=period)
         for metric, (label, unit) in ORG_METRICS.items()
     ]
 

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from teamweave.accounts.models import Role, User
+from teamweave.analytics.windows import window_name
 from teamweave.privacy.thresholds import TOO_FEW_PEOPLE
 from teamweave.web.security import CSRF_FIELD, csrf_token
 
@@ -76,6 +77,7 @@ def make_templates() -> Jinja2Templates:
     env.trim_blocks = True
     env.lstrip_blocks = True
     env.filters.update(percent=percent, number=number, fixed=fixed, signed=signed, when=when, count=count)
+    env.filters.update(window_name=lambda start, period: window_name(start, period=period))
     env.globals.update(TOO_FEW_PEOPLE=TOO_FEW_PEOPLE, CSRF_FIELD=CSRF_FIELD, active_href=active_href)
     return templates
 

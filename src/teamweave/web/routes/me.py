@@ -16,6 +16,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from teamweave.accounts.models import User
+from teamweave.analytics.windows import window_name
 from teamweave.config import Settings
 from teamweave.errors import Forbidden, NotFound
 from teamweave.network import bridges as network_bridges
@@ -54,12 +55,11 @@ def plain_words(latest: PersonMetric | None, window: date | None, settings: Sett
     if window is None:
         return ["There is no analysed activity yet."]
     if latest is None or latest.window_start != window:
-        return [f"In the {noun} starting {window.isoformat()} there were no interactions of yours in the data."]
+        return [f"In {window_name(window, period=period)} there were no interactions of yours in the data."]
     people = "1 person" if latest.ties == 1 else f"{latest.ties} people"
     close = {0: "none of them", 1: "1 of them"}.get(latest.strong_ties, f"{latest.strong_ties} of them")
     lines = [
-        f"In the {noun} starting {window.isoformat()} you were in touch with {people}; "
-        f"with {close} closely (strong ties).",
+        f"In {window_name(window, period=period)} you were in touch with {people}; with {close} closely (strong ties).",
         _change_words(latest.ties_change, noun),
     ]
     if latest.human_share is not None:
