@@ -89,8 +89,8 @@ def robust_z(value: float, baseline: Sequence[float], *, floor: float = 0.0) -> 
     """The modified z-score of ``value`` against ``baseline``: ``(value - median) / robust_scale``. Unit: sigmas.
 
     A window is flagged when ``|z| >= 3.5`` (:data:`Z_THRESHOLD`, Iglewicz & Hoaglin's recommended cut-off).
-    With a constant baseline the score is 0 for the same value and +-inf for any other. ``floor``: the smallest
-    scale to divide by (:data:`COUNT_STEP` for a count).
+    With a constant baseline the score is 0 for the same value and +-inf for any other, unless ``floor`` (the
+    smallest scale to divide by: :data:`COUNT_STEP` for a count) is positive.
 
     References
     ----------

@@ -122,8 +122,8 @@ def trend_of(
     period: str,
     counts: bool = False,
 ) -> MetricTrend:
-    """A metric's series with :func:`teamweave.analytics.trends.detect_changes` applied (``counts``: one person's
-    counts, judged against their chance variation as well)."""
+    """A metric's series of ``period`` windows with :func:`teamweave.analytics.trends.detect_changes` applied
+    (``counts``: one person's counts, judged in whole steps)."""
     found: list[Change] = detect_changes([v for _, v in points], counts=counts)
     changes = [
         TrendChange(points[c.index][0], c.direction, c.test, c.statistic, c.threshold, c.baseline, c.value)
