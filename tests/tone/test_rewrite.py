@@ -20,6 +20,8 @@ MESSAGES = [
     ("Per my last email, Priya needs the numbers by 3pm.", ["Priya", "by 3pm", "numbers"]),
     ("Fix the login bug before the demo with Acme Corp on 12 March.", ["Acme Corp", "12 March", "login bug"]),
     ("I need the budget from Jean-Luc Picard ASAP.", ["Jean-Luc Picard", "ASAP", "budget"]),
+    ("Can't you just merge PR 7 before Friday?", ["merge PR 7", "before Friday"]),
+    ("Did you even bother to test the Oslo release?", ["test the Oslo release"]),
 ]
 
 
@@ -47,6 +49,28 @@ def test_shouting_and_passive_aggression_are_calmed() -> None:
     assert "!!" not in warmer
     assert not re.search("per my last email", warmer, re.IGNORECASE)
     assert "today" in warmer
+
+
+@pytest.mark.parametrize(
+    ("message", "plain"),
+    [
+        ("Can't you just merge it?", "just merge it?"),
+        ("Didn't you see my message?", "Did you see my message?"),
+        ("Don't you think we should wait for QA?", "Do you think we should wait for QA?"),
+        ("Care to explain the outage?", "explain the outage?"),
+        ("Did you even bother to test it?", "Did you test it?"),
+    ],
+)
+def test_challenging_questions_are_asked_plainly(message: str, plain: str) -> None:
+    warmer = rewrite(message, find_features(message), STYLES[1])
+    assert plain.lower() in warmer.lower()
+    assert not find_features(warmer).has("challenging_question"), warmer
+
+
+def test_care_to_outside_a_question_is_left_alone() -> None:
+    message = "I don't care to argue about tabs. Send me the style guide."
+    assert not find_features(message).has("challenging_question")
+    assert "I don't care to argue about tabs." in rewrite(message, find_features(message), STYLES[1])
 
 
 def test_an_already_warm_message_gets_no_rewrite() -> None:

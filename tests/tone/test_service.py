@@ -45,6 +45,9 @@ def test_the_seed_rewrite_is_at_least_as_warm_as_the_warm_version() -> None:
         ("As I said, the release is blocked.", "passive_aggressive"),
         ("You never update the ticket.", "accusatory_you"),
         ("Why did you break the build again??", "repeated_punctuation"),
+        ("Don't you think the tests should pass first?", "challenging_question"),
+        ("Care to explain why the deploy failed?", "challenging_question"),
+        ("Did you even bother to read the runbook?", "challenging_question"),
     ],
 )
 def test_blunt_messages_are_flagged_with_the_span_that_makes_them_blunt(message: str, marker: str) -> None:
@@ -61,6 +64,23 @@ def test_a_warm_message_is_warm_and_lists_its_strategies() -> None:
     assert report.verdict == "warm"
     assert not report.blunt
     assert {"greeting", "gratitude", "indirect_request", "hedges", "first_person_plural"} <= set(report.strategies)
+
+
+@pytest.mark.parametrize(
+    ("message", "strategy"),
+    [
+        ("Good luck with the launch tomorrow, and send me the notes after.", "greeting"),
+        ("How are you? The notes from Tuesday are in the doc.", "greeting"),
+        ("Have a great weekend. The release moved to Monday.", "greeting"),
+        ("The build is red again. Do you need any help with it?", "offer_help"),
+        ("The build is red again. What can I do to help?", "offer_help"),
+    ],
+)
+def test_well_wishes_and_offers_of_help_count_as_strategies(message: str, strategy: str) -> None:
+    report = analyse(message)
+    assert strategy in report.strategies
+    if strategy == "greeting":
+        assert "no_greeting_or_thanks" not in {m.label for m in report.markers}
 
 
 def test_as_dict_can_leave_out_everything_copied_from_the_text() -> None:

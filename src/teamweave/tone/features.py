@@ -5,7 +5,9 @@ application to social factors", ACL 2013 (https://aclanthology.org/P13-1025): gr
 apologising, please, indirect ("by the way"), counterfactual modals ("could you", "would you"), indicative modals
 ("can you"), hedges, first-person plural. The bluntness markers are ours: bare imperatives, a deadline without
 context, no greeting or thanks, ALL CAPS, accusatory "you" phrasing, passive-aggressive phrases, direct questions
-and direct starts ("So ...", "Why ..."), factuality ("actually", "in fact"), repeated "!!"/"??".
+and direct starts ("So ...", "Why ..."), factuality ("actually", "in fact"), repeated "!!"/"??", and challenging
+questions ("Don't you think ...?", "Care to explain?", "Did you even bother to ...?"). A greeting may also be a
+well-wish anywhere in the message ("How are you?", "Good luck with the launch", "Have a great weekend").
 
 Everything here is pure: a string in, :class:`Found` out. Nothing is stored or logged.
 """
@@ -41,6 +43,7 @@ MARKERS = (
     "direct_start",
     "factuality",
     "repeated_punctuation",
+    "challenging_question",
 )
 """Bluntness markers (what makes a message read as blunt or cold)."""
 
@@ -89,6 +92,23 @@ ANYWHERE: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (label, re.compile(pattern, re.IGNORECASE))
     for label, pattern in (
         ("gratitude", _words(r"thanks?(?: you| so much| a lot)?", r"thx", r"appreciated?", r"grateful", r"cheers")),
+        (
+            "greeting",
+            _words(
+                r"how are you",
+                r"how have you been",
+                r"how(?:'s| is) it going",
+                r"hope (?:you're|you are|you've been|all is|everything is) (?:well|good|ok|okay|fine)",
+                r"good luck",
+                r"congrat(?:ulation)?s",
+                r"happy (?:birthday|belated|new year|holidays|anniversary)",
+                r"welcome back",
+                r"take care",
+                r"have a (?:good|great|nice|lovely) (?:day|week|weekend|evening)",
+                r"well done",
+                r"best wishes",
+            ),
+        ),
         ("please", r"\bplease\b"),
         (
             "hedges",
@@ -206,6 +226,22 @@ ANYWHERE: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                 r"i would be happy",
                 r"feel free",
                 r"if you need",
+                r"(?:do you )?need (?:some|any) help",
+                r"what can i do",
+                r"anything i can do",
+                r"how can i help",
+                r"can i help",
+            ),
+        ),
+        (
+            "challenging_question",
+            _words(
+                r"(?:aren't|don't|can't|didn't|won't|haven't|wouldn't|shouldn't|couldn't) you",
+                r"(?:would|do) you care to",
+                r"(?:even )?bother(?:ed)? to",
+                r"who cares",
+                r"what a joke",
+                r"am i missing something",
             ),
         ),
         ("repeated_punctuation", r"[!?]{2,}"),
@@ -228,6 +264,7 @@ AT_START: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("direct_start", _words(r"so", r"then", r"and", r"but", r"or")),
         ("second_person_start", _words(r"you")),
         ("first_person_start", _words(r"i", r"my", r"mine", r"i'm", r"i've")),
+        ("challenging_question", _words(r"care to")),
     )
 )
 

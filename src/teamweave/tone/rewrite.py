@@ -2,8 +2,10 @@
 
 What the rules change: "Can you X?" becomes "Would it be possible to X?"; a bare imperative ("Send me the
 report by Friday.") becomes a request ("Could you please send me the report by Friday?"); passive-aggressive
-phrases and accusatory "you" phrasing get neutral wording; shouted words (ALL CAPS) and "!!"/"??" are calmed;
-a greeting and thanks are added when missing; a deadline without context gets an opening to talk about it.
+phrases and accusatory "you" phrasing get neutral wording; challenging questions are asked plainly ("Can't you
+..." becomes "Could you ...", "Care to explain?" becomes "Could you explain?"); shouted words (ALL CAPS) and
+"!!"/"??" are calmed; a greeting and thanks are added when missing; a deadline without context gets an opening to
+talk about it.
 What the rules never change: the words in between — names, dates, deadlines, numbers and the task itself.
 """
 
@@ -36,6 +38,15 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"you (?:need to|must|have to)", "could you"),
         (r"you should have", "it would have helped to"),
         (r"your (?:fault|mistake)", "a slip"),
+        (r"(?:can't|cannot|couldn't) you", "could you"),
+        (r"(?:won't|wouldn't) you", "would you"),
+        (r"don't you", "do you"),
+        (r"didn't you", "did you"),
+        (r"aren't you", "are you"),
+        (r"haven't you", "have you"),
+        (r"shouldn't you", "should you"),
+        (r"(?:(?:would|do) you care|(?:^|(?<=[.!?] ))care) to", "could you"),
+        (r"even bother(?:ed)? to ", ""),
         (r"can you", "could you"),
         (r"will you", "would you"),
     )

@@ -32,6 +32,7 @@ HINTS = {
     "direct_start": "a direct opening ('So ...', 'But ...')",
     "factuality": "emphatic certainty ('actually', 'obviously') can read as dismissive",
     "repeated_punctuation": "'!!' or '??' reads as exasperation",
+    "challenging_question": "a challenging question ('Don't you ...?', 'Care to explain?') can read as a rebuke",
 }
 
 
