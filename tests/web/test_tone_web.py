@@ -77,6 +77,15 @@ def test_the_page_answers_with_warmth_highlights_and_rewrites(tone_client: TestC
     assert "Would it be possible to get this done by Monday?" in page.text
 
 
+def test_each_kind_of_blunt_marker_is_listed_once_with_the_words_found(tone_client: TestClient) -> None:
+    log_in(tone_client, "alice")
+    text = "Didn't you read the runbook? Care to explain the outage?"
+    page = tone_client.post("/tone", data={"text": text, "csrf_token": _csrf(tone_client)})
+    assert page.text.count("<strong>challenging question</strong>") == 1
+    assert "<strong>challenging question</strong> (“Didn&#39;t you”, “Care to”)" in page.text
+    assert '<mark title="challenging question">Care to</mark>' in page.text
+
+
 def test_the_page_escapes_the_message(tone_client: TestClient) -> None:
     log_in(tone_client, "alice")
     page = tone_client.post("/tone", data={"text": "<script>x()</script> fix it", "csrf_token": _csrf(tone_client)})

@@ -274,6 +274,8 @@ IMPERATIVE_VERBS = frozenset(
     review revert run schedule send set share show sign start stop submit take tell try update upload use
     write""".split()
 )
+LEADING = " \t\r\n\"'("
+"""What may come before a sentence's first word; not part of a span found there."""
 FIRST_WORD = re.compile(r"\s*[\"'(]?([A-Za-z']+)")
 DEADLINE = re.compile(
     _words(
@@ -307,7 +309,8 @@ def _first_words(text: str, found: Found) -> None:
         for label, pattern in AT_START:
             match = pattern.match(text, start)
             if match:
-                found.add(label, match.start(), match.end())
+                lead = len(match.group()) - len(match.group().lstrip(LEADING))
+                found.add(label, match.start() + lead, match.end())
         word = FIRST_WORD.match(text, start)
         if word and word.group(1).lower() in IMPERATIVE_VERBS and not sentence.group().rstrip().endswith("?"):
             found.add("bare_imperative", word.start(1), word.end(1))

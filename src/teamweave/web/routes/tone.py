@@ -45,6 +45,24 @@ def marked_segments(text: str, markers: list[Marker]) -> list[tuple[str, str | N
     return [segment for segment in segments if segment[0]]
 
 
+def marker_kinds(text: str, markers: list[Marker]) -> list[tuple[str, str, list[str]]]:
+    """Each kind of marker once, in order of first appearance: (label, hint, the distinct words it was found in).
+
+    Examples
+    --------
+    >>> kinds = marker_kinds("Why? Why?", [Marker("direct_question", 0, 3, "h"), Marker("direct_question", 5, 8, "h")])
+    >>> kinds
+    [('direct_question', 'h', ['Why'])]
+    """
+    kinds: dict[str, tuple[str, list[str]]] = {}
+    for marker in markers:
+        _, words = kinds.setdefault(marker.label, (marker.hint, []))
+        piece = text[marker.start : marker.end].strip()
+        if piece and piece not in words:
+            words.append(piece)
+    return [(label, hint, words) for label, (hint, words) in kinds.items()]
+
+
 def llm_endpoint() -> Endpoint | None:
     """The optional OpenAI-compatible rewriter for the page and the API: off (None) until settings declare one.
 
@@ -58,7 +76,7 @@ RewriterEndpoint = Annotated[Endpoint | None, Depends(llm_endpoint)]
 
 @router.get("/tone")
 def tone_page(request: Request, user: CurrentUser) -> Response:
-    return render(request, "tone.html", title="Tone coach", text="", report=None, segments=[])
+    return render(request, "tone.html", title="Tone coach", text="", report=None, segments=[], kinds=[])
 
 
 @router.post("/tone")
@@ -70,7 +88,8 @@ def tone_answer(
 ) -> Response:
     report = analyse(text, endpoint=endpoint) if text.strip() else None
     segments = marked_segments(text, report.markers) if report else []
-    return render(request, "tone.html", title="Tone coach", text=text, report=report, segments=segments)
+    kinds = marker_kinds(text, report.markers) if report else []
+    return render(request, "tone.html", title="Tone coach", text=text, report=report, segments=segments, kinds=kinds)
 
 
 @router.post("/api/tone")
