@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from teamweave.errors import InputFormatError
+from teamweave.tone.features import find_features
 from teamweave.tone.service import MAX_CHARS, analyse, score
 
 SEED = "Can you get this done by Monday?"
@@ -81,6 +82,20 @@ def test_well_wishes_and_offers_of_help_count_as_strategies(message: str, strate
     assert strategy in report.strategies
     if strategy == "greeting":
         assert "no_greeting_or_thanks" not in {m.label for m in report.markers}
+
+
+@pytest.mark.parametrize(
+    ("message", "label"),
+    [
+        ("How are you going to fix the login bug?", "greeting"),
+        ("Could you take care of the release notes?", "greeting"),
+        ("I need some help with the flaky test.", "offer_help"),
+        ("What can I do about the broken build?", "offer_help"),
+        ("I don't care to argue about tabs.", "challenging_question"),
+    ],
+)
+def test_look_alike_phrases_are_not_taken_for_strategies_or_markers(message: str, label: str) -> None:
+    assert not find_features(message).has(label)
 
 
 def test_as_dict_can_leave_out_everything_copied_from_the_text() -> None:
