@@ -8,7 +8,7 @@ own ``ru_maxrss``; interpreter and imports included):
   Newman weight ``units / audience``, reciprocity) and person-month stats (human/tool events, acts,
   after-hours acts in the person's zone), straight from the Parquet, results fetched as Arrow.
 - ``duckdb_limited`` (only with ``--only``): the same SQL on the connection teamweave's aggregation uses
-  (``pipeline.connect``: DuckDB's memory limit of 2 GB, spilling to disk): the baseline in the same memory.
+  (``pipeline.connect``: DuckDB's memory limit of 2.5 GB, spilling to disk): the baseline in the same memory.
 - ``pandas``: the same job in pandas (explode targets, groupby), at 20M events or fewer only.
 - ``teamweave (the baseline's job)``: the same job with teamweave's functions, one month of events at a time
   as ``analyze`` goes above ``ONE_PASS_EVENTS`` (``analytics.chunks``): ``ties.load_participants``,
@@ -17,7 +17,7 @@ own ``ru_maxrss``; interpreter and imports included):
   database: per pass ``ties.load_participants``, the newcomers' contacts (``integration.newcomer_contacts``),
   ``pipeline.period_tables`` for week and month (ties, person metrics, team metrics, team ties, with the ties
   of the window before from the pass before), the latest ties kept (``store.tie_cache``) and the k filter of
-  team ties; then the integration curves. On the connection ``analyze`` uses (``pipeline.connect``: 2 GB
+  team ties; then the integration curves. On the connection ``analyze`` uses (``pipeline.connect``: 2.5 GB
   memory limit, spilling).
 - ``graph``: ``structure.window_structure`` (what ``analyze`` computes for each month) on the yearly tie graph:
   Leiden communities, modularity and NMI against the teams on every tie; betweenness (500 pivots), Burt's

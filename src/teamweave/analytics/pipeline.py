@@ -24,10 +24,11 @@ from teamweave.analytics.tie_store import put_window_ties
 from teamweave.analytics.ties import build_ties
 from teamweave.analytics.windows import check_period, previous_window, windows_between
 
-DEFAULT_MEMORY_LIMIT = "2GB"
+DEFAULT_MEMORY_LIMIT = "2.5GB"
 """DuckDB's memory for an analysis (beyond it, joins and groupings spill to disk): with a month of events at a
-time, 2 GB keeps a 100M-event analysis under 4 GiB of peak memory (3.86 GiB, docs/performance.md) at no
-measured cost in time against 3 GB (1,497 s against 1,556-1,559 s, both under load)."""
+time, 2.5 GB keeps a 100M-event analysis under 4 GiB of peak memory (the whole ``analyze`` 3.63 GiB, its
+aggregation 3.77 GiB) and spills less of a month's participation table than 2 GB did: the bench's aggregation
+525 s against 571 s on one quiet machine (docs/performance.md, session 8)."""
 
 
 @dataclass(frozen=True)
