@@ -159,26 +159,26 @@ def cusum(
 
 
 def _z_changes(
-    values: list[float], positions: list[int], *, window: int, threshold: float, counts: bool
+    values: list[float], positions: list[int], *, window: int, threshold: float, floor: float
 ) -> list[Change]:
     out = []
     for i in range(MIN_BASELINE, len(values)):
         base = values[max(0, i - window) : i]
-        z = robust_z(values[i], base, floor=COUNT_STEP if counts else 0.0)
+        z = robust_z(values[i], base, floor=floor)
         if abs(z) >= threshold:
             centre = float(np.median(base))
             out.append(Change(positions[i], "up" if z > 0 else "down", "robust_z", z, threshold, centre, values[i]))
     return out
 
 
-def _cusum_changes(values: list[float], positions: list[int], *, window: int, h: float, counts: bool) -> list[Change]:
+def _cusum_changes(values: list[float], positions: list[int], *, window: int, h: float, floor: float) -> list[Change]:
     """CUSUM against the level of the first ``window`` windows; after a signal the sums restart with the
     baseline re-estimated from the windows that follow, so a series can signal again later."""
     out: list[Change] = []
     start = 0
     while len(values) - start > MIN_BASELINE:
         base = values[start : start + min(window, max(MIN_BASELINE, (len(values) - start) // 2))]
-        target, sigma = float(np.median(base)), max(robust_scale(base), COUNT_STEP if counts else 0.0)
+        target, sigma = float(np.median(base)), max(robust_scale(base), floor)
         rest = values[start + len(base) :]
         if sigma == 0 or not rest:
             break
@@ -235,6 +235,7 @@ def detect_changes(
     values = [float(v) for v in series if v is not None]
     if len(values) <= MIN_BASELINE:
         return []
-    found = _z_changes(values, positions, window=window, threshold=z_threshold, counts=counts)
-    found += _cusum_changes(values, positions, window=window, h=h, counts=counts)
+    floor = COUNT_STEP if counts else 0.0
+    found = _z_changes(values, positions, window=window, threshold=z_threshold, floor=floor)
+    found += _cusum_changes(values, positions, window=window, h=h, floor=floor)
     return sorted(found, key=lambda c: (c.index, c.test != "robust_z"))

@@ -70,15 +70,9 @@ def next_window(start: date, *, period: str) -> date:
     return date(start.year + start.month // 12, start.month % 12 + 1, 1)
 
 
-MONTH_NAMES = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
-
-
 def window_name(start: date, *, period: str) -> str:
     """The window starting on ``start`` as people say it, to follow "in": a month by its name, a week by its
-    Monday (English month names, whatever the machine's locale).
+    Monday (``%B``: English month names, as in the rest of teamweave, which never sets a locale).
 
     Examples
     --------
@@ -87,7 +81,7 @@ def window_name(start: date, *, period: str) -> str:
     >>> window_name(date(2026, 11, 16), period="week")
     'the week of 16 November 2026'
     """
-    month = f"{MONTH_NAMES[start.month - 1]} {start.year}"
+    month = f"{start:%B} {start.year}"
     return month if check_period(period) == "month" else f"the week of {start.day} {month}"
 
 
