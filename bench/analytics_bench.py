@@ -751,14 +751,10 @@ def _targets(results: dict[str, dict[str, Any]], *, events: int) -> list[tuple[s
     rows.append(
         ("peak RSS <= 4 GiB at 100M events", _fmt_gb(tw) + ("" if big else f" (at {events:,})"), verdict(peak_ok))
     )
-    p_ok = pandas.get("seconds") / tw["seconds"] >= 4 if pandas.get("seconds") and tw["seconds"] else None
-    rows.append(
-        (
-            "teamweave >= 4x faster than pandas",
-            f"{pandas['seconds'] / tw['seconds']:.2f}x" if p_ok is not None else pandas.get("status", "skipped"),
-            verdict(p_ok),
-        )
-    )
+    same_job = core.get("seconds")  # pandas does the baseline's job, so it is compared with teamweave doing it
+    p_ok = pandas["seconds"] / same_job >= 4 if pandas.get("seconds") and same_job else None
+    p_text = f"{pandas['seconds'] / same_job:.2f}x (the baseline's job)" if p_ok is not None else None
+    rows.append(("teamweave >= 4x faster than pandas", p_text or pandas.get("status", "skipped"), verdict(p_ok)))
     graph = results.get("graph", {})
     g_ok = graph["seconds"] <= 60 if graph.get("seconds") is not None else None
     rows.append(
