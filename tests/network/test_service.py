@@ -107,11 +107,6 @@ def test_slice_health_counts_people_without_metrics_as_zero_ties() -> None:
     assert result.human_share is None  # nobody has a value: a share over < k people is withheld
 
 
-def test_window_end() -> None:
-    assert service._window_end(date(2026, 12, 1), "month") == date(2027, 1, 1)
-    assert service._window_end(date(2026, 11, 2), "week") == date(2026, 11, 9)
-
-
 def test_windows_still_running_are_left_out_while_a_finished_one_exists(seeded_session: Session) -> None:
     months = list(MONTHS)
     assert service.finished(months, "month", date(2026, 10, 15)) == months[:2]

@@ -30,6 +30,7 @@ from datetime import date, timedelta
 from sqlalchemy.orm import Session
 
 from teamweave.analytics.layout import unit_layout
+from teamweave.analytics.windows import PERIODS, next_window
 from teamweave.errors import NotFound
 from teamweave.network import repository
 from teamweave.network.models import PersonMetric, TeamMetric
@@ -45,7 +46,6 @@ from teamweave.people import service as people_service
 from teamweave.people.schemas import DirectoryEntry, TeamSummary
 from teamweave.privacy.thresholds import TOO_FEW_PEOPLE, effective_k, passes
 
-PERIODS = ("week", "month")
 NEW_HIRE_DAYS = 183
 RERUN_ANALYSIS = "the team changed since the last analysis: re-run `teamweave analyze` to show this"
 
@@ -146,7 +146,7 @@ def _check_period(period: str) -> None:
 def finished(windows: Sequence[date], period: str, today: date | None = None) -> list[date]:
     """The windows that ended by ``today``; all of them when none has (fresh data still shows)."""
     day = today or date.today()
-    done = [w for w in windows if _window_end(w, period) <= day]
+    done = [w for w in windows if next_window(w, period=period) <= day]
     return done or list(windows)
 
 
@@ -219,15 +219,6 @@ def managed_team_ids(session: Session, *, org: str, person_id: int) -> set[int]:
     return teams
 
 
-def _window_end(window_start: date, period: str) -> date:
-    if period == "week":
-        return window_start + timedelta(days=7)
-    year, month = (
-        (window_start.year + 1, 1) if window_start.month == 12 else (window_start.year, window_start.month + 1)
-    )
-    return date(year, month, 1)
-
-
 def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
@@ -287,7 +278,7 @@ def team_health(
         raise NotFound(f"no team {team_id}")
     name = team_entries[0].team_name or f"team {team_id}"
     series, window = _team_series(session, org=org, team_id=team_id, period=period, today=today)
-    end = _window_end(window, period) if window else None
+    end = next_window(window, period=period) if window else None
     members = members_at(team_entries, end)
     latest = series[-1] if series else None
     if not passes(len(members), k) or (latest is not None and not passes(latest.members, k)):
