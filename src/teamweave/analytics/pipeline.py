@@ -26,9 +26,9 @@ from teamweave.analytics.windows import check_period, previous_window, windows_b
 
 DEFAULT_MEMORY_LIMIT = "2.5GB"
 """DuckDB's memory for an analysis (beyond it, joins and groupings spill to disk): with a month of events at a
-time, 2.5 GB keeps a 100M-event analysis under 4 GiB of peak memory (the whole ``analyze`` 3.63 GiB, its
-aggregation 3.77 GiB) and spills less of a month's participation table than 2 GB did: the bench's aggregation
-525 s against 571 s on one quiet machine (docs/performance.md, session 8)."""
+time, 2.5 GB keeps a 100M-event analysis under 4 GiB of peak memory (the whole ``analyze`` 3.48 GiB, its
+aggregation 3.61 GiB; docs/performance.md, session 9) and spills less of a month's participation table than
+2 GB did: the bench's aggregation 525 s against 571 s on one quiet machine (session 8)."""
 
 
 @dataclass(frozen=True)
