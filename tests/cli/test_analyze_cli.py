@@ -80,10 +80,20 @@ def test_analyze_prints_summary_and_stores_metrics(configured: Runtime) -> None:
 def test_analyze_all_periods_by_default(configured: Runtime) -> None:
     result = CliRunner().invoke(app, ["analyze"])
     assert result.exit_code == 0, result.output
-    assert "week, month" in result.output
+    assert "week, month, quarter" in result.output
     with session_scope(configured.sessions) as session:
         periods = set(session.execute(select(PersonMetric.period)).scalars())
-    assert periods == {"week", "month"}
+    assert periods == {"week", "month", "quarter"}
+    configured.close()
+
+
+def test_a_quarter_comes_with_its_months(configured: Runtime) -> None:
+    result = CliRunner().invoke(app, ["analyze", "--period", "quarter"])
+    assert result.exit_code == 0, result.output
+    assert "month, quarter" in result.output
+    with session_scope(configured.sessions) as session:
+        rows = session.execute(select(PersonMetric.period, PersonMetric.window_start, PersonMetric.ties)).all()
+    assert {(period, start.month) for period, start, _ in rows} == {("month", 3), ("quarter", 1)}
     configured.close()
 
 

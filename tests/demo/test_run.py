@@ -15,13 +15,16 @@ from pathlib import Path
 from statistics import mean
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from tests.demo.conftest import DEMO_END
 from tests.support.databases import postgres_database
 from tests.support.stored_text import stored_text
+from tests.web.conftest import log_in
 
 from teamweave.accounts import service as accounts_service
+from teamweave.analytics.windows import window_name
 from teamweave.checkins import service as checkins_service
 from teamweave.config import Settings
 from teamweave.demo.run import DemoInfo, prepare
@@ -32,6 +35,7 @@ from teamweave.people.schemas import DirectoryEntry
 from teamweave.recognition import service as recognition_service
 from teamweave.runtime import Runtime
 from teamweave.store.session import session_scope
+from teamweave.web.app import create_app
 
 MANY_TIES_QUANTILE = 0.75
 
@@ -280,3 +284,37 @@ def test_regenerate_writes_the_files_anew_and_replaces_the_events(prepared: Prep
     assert manifest_file.stat().st_mtime_ns > before
     assert again.events == prepared.info.events
     assert again.people == prepared.info.people
+
+
+def test_the_quarters_show_the_silo_and_the_pages_show_the_quarters(prepared: Prepared) -> None:
+    """Each whole quarter of the demo year finds the planted silo (combined from its months when the demo is large
+    enough to be analysed month by month; computed from its events otherwise: the same rows), and the org, team
+    and personal pages show the quarters."""
+    runtime, info = prepared.runtime, prepared.info
+    org = runtime.settings.org
+    siloed = prepared.team_id(info.manifest.phenomena.siloed_team)
+    with session_scope(runtime.sessions) as session:
+        stmt = select(TeamMetric).where(TeamMetric.org == org, TeamMetric.period == "quarter")
+        quarters = list(session.execute(stmt).scalars())
+    starts = sorted({m.window_start for m in quarters})
+    assert len(starts) in (4, 5)  # a year: four quarters, five when it does not start on a quarter's first day
+    for start in starts[1:-1]:  # the whole ones
+        ei = {m.team_id: m.ei_index for m in quarters if m.window_start == start and m.ei_index is not None}
+        assert min(ei, key=lambda team: ei[team]) == siloed, start
+    admin = next(login for login in info.logins if login.role == "admin")
+    member = next(login for login in info.logins if login.role == "member")
+    with TestClient(create_app(runtime.settings, runtime=runtime), follow_redirects=False) as client:
+        log_in(client, admin.username, info.password)
+        page = client.get("/org?period=quarter")
+        assert page.status_code == 200
+        assert "Quarter starting" in page.text
+        assert 'href="?period=quarter" class="on"' in page.text
+        assert len(client.get("/api/org?period=quarter").json()["nodes"]) > 1
+        team = client.get(f"/teams/{siloed}?period=quarter")
+        assert team.status_code == 200
+        assert "quarter starting" in team.text
+        log_in(client, member.username, info.password)
+        me = client.get("/me").text
+        assert "Ties per quarter" in me
+        # the latest quarter that has ended: the demo ends in November
+        assert f"In {window_name(starts[-2], period='quarter')} you were in touch with" in me

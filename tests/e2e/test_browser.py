@@ -23,7 +23,7 @@ def test_member_sees_only_their_own_page(live: tuple[str, SeededOrg], browser: B
     log_in(page, base, "alice", shot="login")
     assert page.url == f"{base}/me"
     assert page.locator("h1").inner_text() == "My connections"
-    assert page.locator("svg.chart").count() == 9
+    assert page.locator("svg.chart").count() == 10
     assert "you were in touch with" in page.content()
     nav = page.locator("header nav").inner_text()
     assert "Team health" not in nav

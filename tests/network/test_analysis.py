@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from teamweave.analytics.windows import PERIODS
 from teamweave.imports.models import Identity
 from teamweave.ingest.records import Interaction
 from teamweave.network.analysis import analyze
@@ -132,10 +133,11 @@ def test_summary_and_run_row(session: Session, store: EventStore) -> None:
     _seed_people(session)
     summary = analyze(session, org=ORG, events=store, k=3)
     session.commit()
-    assert (summary.events, summary.windows, summary.people, summary.teams, summary.ties) == (15, 10, 3, 2, 3)
-    assert summary.periods == ("week", "month")
+    # windows: the weeks and months of before and one quarter
+    assert (summary.events, summary.windows, summary.people, summary.teams, summary.ties) == (15, 11, 3, 2, 3)
+    assert summary.periods == ("week", "month", "quarter")
     run = session.execute(select(AnalysisRun)).scalar_one()
-    assert (run.id, run.events, run.windows) == (summary.run_id, 15, 10)
+    assert (run.id, run.events, run.windows) == (summary.run_id, 15, 11)
     assert run.finished_at is not None
     assert _count(session, PersonMetric, "week") == 14
     assert _count(session, PersonMetric, "month") == 5
@@ -227,13 +229,13 @@ def test_rerun_is_idempotent_and_k_hides_small_team_ties(session: Session, store
     _seed_people(session)
     analyze(session, org=ORG, events=store, k=3)
     session.commit()
-    before = [_count(session, m, p) for m in (PersonMetric, TeamMetric, TeamTie) for p in ("week", "month")]
+    before = [_count(session, m, p) for m in (PersonMetric, TeamMetric, TeamTie) for p in PERIODS]
     summary = analyze(session, org=ORG, events=store, k=5)
     session.commit()
-    after = [_count(session, m, p) for m in (PersonMetric, TeamMetric, TeamTie) for p in ("week", "month")]
-    assert before == [14, 5, 16, 4, 1, 1]
-    assert after == [14, 5, 16, 4, 0, 0]
-    assert summary.team_ties_hidden == 2
+    after = [_count(session, m, p) for m in (PersonMetric, TeamMetric, TeamTie) for p in PERIODS]
+    assert before == [14, 5, 3, 16, 4, 2, 1, 1, 1]
+    assert after == [14, 5, 3, 16, 4, 2, 0, 0, 0]
+    assert summary.team_ties_hidden == 3
     assert session.execute(select(func.count()).select_from(AnalysisRun)).scalar_one() == 2
 
 

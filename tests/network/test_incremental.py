@@ -19,7 +19,7 @@ from teamweave.network.analysis import analyze
 from teamweave.store.events import EventStore
 
 
-@pytest.mark.parametrize("periods", [("week", "month")])
+@pytest.mark.parametrize("periods", [("week", "month"), ("week", "month", "quarter"), ("quarter",)])
 def test_new_week_equals_full_recompute(session: Session, tmp_path: Path, periods: tuple[str, ...]) -> None:
     seed(session)
     store = EventStore(tmp_path / "events")
@@ -37,8 +37,8 @@ def test_new_week_equals_full_recompute(session: Session, tmp_path: Path, period
     assert incremental == full
     assert incremental != before  # the new week did change something
     # only the windows the week can change were recomputed: 3 weeks (the one before, its own, the one after
-    # has no data) and the month(s) it falls in
-    assert summary.windows < 6
+    # has no data), the month(s) it falls in and its quarter
+    assert summary.windows < 7
     old_weeks = {r for r in before["PersonMetric"] if r[1] == "week" and r[2] < NEW_WEEK.date() - timedelta(days=7)}
     assert old_weeks <= set(incremental["PersonMetric"])
 

@@ -19,7 +19,7 @@ from tests.network.seeded_org import FIRST, ORG, clear, events, person, seed, st
 from teamweave.ingest.records import Interaction
 from teamweave.network.analysis import analyze
 from teamweave.store.events import EventStore
-from teamweave.store.tie_cache import TieCache
+from teamweave.store.tie_cache import FORMAT, TieCache
 
 
 def _edges() -> list[Interaction]:
@@ -74,6 +74,13 @@ def test_month_by_month_keeps_the_latest_ties_for_the_next_week(session: Session
     store = _store(tmp_path)
     cache = TieCache.beside(store)
     analyze(session, org=ORG, events=store, k=2, by_month=False)
-    kept = {p: sorted(f.name for f in (cache.root / f"org={ORG}" / p).iterdir()) for p in ("week", "month")}
+    kept = _kept_files(cache)
+    assert kept["quarter"] == ["2024-01-01.parquet", "2024-04-01.parquet"]
+    assert "2024-05-01.people.parquet" in kept["month"]
     analyze(session, org=ORG, events=store, k=2, by_month=True)
-    assert {p: sorted(f.name for f in (cache.root / f"org={ORG}" / p).iterdir()) for p in ("week", "month")} == kept
+    assert _kept_files(cache) == kept
+
+
+def _kept_files(cache: TieCache) -> dict[str, list[str]]:
+    folder = cache.root / f"org={ORG}" / f"v{FORMAT}"
+    return {p: sorted(f.name for f in (folder / p).iterdir()) for p in ("week", "month", "quarter")}

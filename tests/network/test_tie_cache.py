@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 from sqlalchemy.orm import Session
 from tests.network.seeded_org import FIRST, NEW_WEEK, ORG, clear, events, seed, stored_rows
 
@@ -32,13 +33,14 @@ def _full(session: Session, store: EventStore) -> dict[str, list[tuple[object, .
 
 
 def _kept(tmp_path: Path, period: str) -> list[str]:
-    return sorted(p.stem for p in (tmp_path / "events" / "tie-cache" / f"org={ORG}" / period).glob("*.parquet"))
+    return [w.isoformat() for w in TieCache(tmp_path / "events" / "tie-cache").windows(ORG, period)]
 
 
 def test_a_full_run_keeps_the_latest_windows(session: Session, tmp_path: Path) -> None:
     _history(session, tmp_path)
-    assert _kept(tmp_path, "week") == ["2024-04-15", "2024-04-22", "2024-04-29"]
-    assert _kept(tmp_path, "month") == ["2024-03-01", "2024-04-01", "2024-05-01"]
+    assert _kept(tmp_path, "week") == ["2024-04-01", "2024-04-08", "2024-04-15", "2024-04-22", "2024-04-29"]
+    assert _kept(tmp_path, "month") == ["2024-01-01", "2024-02-01", "2024-03-01", "2024-04-01", "2024-05-01"]
+    assert _kept(tmp_path, "quarter") == ["2024-01-01", "2024-04-01"]
     assert len(_kept(tmp_path, "week")) == KEEP
 
 
@@ -61,6 +63,23 @@ def test_the_kept_ties_are_what_the_run_compares_with(session: Session, tmp_path
     analyze(session, org=ORG, events=store, k=2, since=NEW_WEEK.date())
     tampered = stored_rows(session)
     assert tampered != _full(session, store)
+
+
+def test_the_quarter_is_combined_from_the_kept_months(session: Session, tmp_path: Path) -> None:
+    """The new week (6 May) changes the second quarter, whose April the run does not recompute: emptying April's
+    kept people piece changes the quarter's rows, so the run combined the quarter from it rather than loading
+    April's events; untouched, the rows are those of a full run."""
+    store, cache = _history(session, tmp_path)
+    april = cache.people_file(ORG, "month", date(2024, 4, 1))
+    assert april is not None
+    table = pq.read_table(april)
+    assert table.num_rows > 0
+    pq.write_table(table.slice(0, 0), april)
+    analyze(session, org=ORG, events=store, k=2, since=NEW_WEEK.date())
+    tampered = {r for r in stored_rows(session)["PersonMetric"] if r[1] == "quarter"}
+    full = {r for r in _full(session, store)["PersonMetric"] if r[1] == "quarter"}
+    assert tampered != full
+    assert {r for r in tampered if r[2] == date(2024, 1, 1)} == {r for r in full if r[2] == date(2024, 1, 1)}
 
 
 def test_the_incremental_run_keeps_its_windows_for_the_next(session: Session, tmp_path: Path) -> None:

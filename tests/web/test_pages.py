@@ -29,7 +29,7 @@ def test_my_connections_shows_charts_and_plain_words(client: TestClient) -> None
     page = client.get("/me")
     assert page.status_code == 200
     assert "Only you can see this page" in page.text
-    assert page.text.count("<svg") == 9
+    assert page.text.count("<svg") == 10
     assert "you were in touch with" in page.text
     assert "more than the month before" in page.text
     assert "80% of your interactions were with people" in page.text

@@ -8,7 +8,8 @@ the windows it owns and takes the ties of the window before its first one from t
 (``pipeline.period_tables(context=...)``). Every window is owned by exactly one pass: a month by itself, a week
 by the month of its Monday (a week that runs into the next month is computed with the events of its last days,
 loaded again by the next pass); windows before the first month or after the last (only a person's local day
-can reach them) by the first or last pass.
+can reach them) by the first or last pass. No pass owns a quarter: it is combined from the pieces of its months
+(``analytics.quarters``), which the passes compute.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from datetime import UTC, date, datetime
 
 from teamweave.analytics.incremental import MARGIN
 from teamweave.analytics.windows import check_period, next_window, windows_between
+from teamweave.errors import TeamweaveError
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,8 @@ def month_chunks(first_day: date, last_day: date, *, periods: Iterable[str]) -> 
     ['2025-02-03', '2025-02-10']
     """
     chosen = [check_period(p) for p in periods]
+    if "quarter" in chosen:
+        raise TeamweaveError("no monthly pass owns a quarter", where="periods", hint="combine it from its months")
     months = windows_between(first_day, last_day, period="month")
     owned: dict[date, dict[str, list[date]]] = {m: {p: [] for p in chosen} for m in months}
     for period in chosen:

@@ -29,7 +29,7 @@ def focus_table(
     when unknown). On each working day the interruptions split the working hours into uninterrupted
     stretches: ``focus_hours`` is the mean over the window's working days of the longest stretch (unit:
     hours), ``focus_blocks`` the mean number of stretches of at least ``block_hours`` (2) hours per day
-    (unit: blocks per day). The window of a day is the week or month of its local date. Fragmented days
+    (unit: blocks per day). The window of a day is the week, month or quarter of its local date. Fragmented days
     cost speed and raise stress (Mark et al. 2008); protected quiet time restores output (Perlow 1999).
     Call ``ties.load_participants`` first.
 
@@ -59,12 +59,21 @@ def focus_table(
     [('a', 4.0, 2.0), ('b', 4.0, 2.0)]
     """
     check_period(period)
+    load_focus_days(con, work_day_start=work_day_start, work_day_end=work_day_end, block_hours=block_hours)
+    return con.sql(load_query("focus"), params={"period": period}).to_arrow_table()
+
+
+def load_focus_days(
+    con: duckdb.DuckDBPyConnection, *, work_day_start: int, work_day_end: int, block_hours: float = BLOCK_HOURS
+) -> None:
+    """Build ``tw_focus_days`` (``sql/focus_days.sql``: per person and working day, the longest stretch and the
+    stretches of at least ``block_hours``) from ``tw_participants``, unless it was built from them already with
+    these settings: the day figures serve every period (and a month's people piece, ``analytics.quarters``)."""
     key = f"{work_day_start} {work_day_end} {block_hours!r}"
-    if _cached_key(con) != key:  # the day figures serve both periods: computed once per participants table
+    if _cached_key(con) != key:
         params = {"work_day_start": work_day_start, "work_day_end": work_day_end, "block_hours": block_hours}
         con.execute(load_query("focus_days"), params)
         con.execute("CREATE OR REPLACE TEMP TABLE tw_focus_key AS SELECT $key AS key", {"key": key})
-    return con.sql(load_query("focus"), params={"period": period}).to_arrow_table()
 
 
 def _cached_key(con: duckdb.DuckDBPyConnection) -> str | None:

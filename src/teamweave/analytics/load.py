@@ -69,7 +69,14 @@ def activity_table(con: duckdb.DuckDBPyConnection, *, period: str) -> pa.Table:
 
     Reads ``tw_participants`` (see :func:`teamweave.analytics.ties.load_participants`).
     """
-    table = con.sql(load_query("activity"), params={"period": check_period(period)}).to_arrow_table()
+    return with_activity_shares(
+        con.sql(load_query("activity"), params={"period": check_period(period)}).to_arrow_table()
+    )
+
+
+def with_activity_shares(table: pa.Table) -> pa.Table:
+    """An activity table of counts (``human_events, tool_events, acts, after_hours_acts``, ...) with its two
+    shares appended: ``human_share`` (:func:`human_share`) and ``after_hours_share`` (:func:`after_hours_share`)."""
     human = human_share(column(table, "human_events"), column(table, "tool_events"))
     late = after_hours_share(column(table, "after_hours_acts"), column(table, "acts"))
     table = table.append_column("human_share", to_arrow(human))

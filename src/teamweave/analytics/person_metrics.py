@@ -211,6 +211,8 @@ def person_metrics_loaded(
     work_day_end: int = 19,
     first_window: date | None = None,
     keep: Sequence[date] | None = None,
+    activity: pa.Table | None = None,
+    focus: pa.Table | None = None,
 ) -> pa.Table:
     """:func:`person_metrics` of the tie table already in DuckDB (``tw_ties``, see ``analytics.tie_store``).
 
@@ -221,6 +223,9 @@ def person_metrics_loaded(
     other windows leave ``tw_ties`` (the bridges, team links and team metrics of those windows, partial or
     kept from an earlier run, would be thrown away), so their person rows hold no cut points or team links.
 
+    ``activity`` and ``focus``: the tables ``load.activity_table`` and ``focus.focus_table`` give, when they come
+    from elsewhere than the participants loaded (a quarter combined from its months, ``analytics.quarters``).
+
     Leaves the team links of the window in ``tw_team_links`` (``team_metrics_loaded`` reuses them)."""
     load_table(con, "tw_tie_stats", tie_stats_loaded(con, period=period))
     load_table(con, "tw_turnover", turnover_loaded(con, period=period))
@@ -230,9 +235,10 @@ def person_metrics_loaded(
         )
     load_table(con, "tw_cut_points", cut_points_loaded(con))
     load_table(con, "tw_team_links", team_links_loaded(con))
-    focus = focus_table(con, period=period, work_day_start=work_day_start, work_day_end=work_day_end)
+    if focus is None:
+        focus = focus_table(con, period=period, work_day_start=work_day_start, work_day_end=work_day_end)
     load_table(con, "tw_focus", focus)
-    load_table(con, "tw_activity", activity_table(con, period=period))
+    load_table(con, "tw_activity", activity if activity is not None else activity_table(con, period=period))
     params = {"period": period, "first_window": first_window}
     return con.sql(load_query("person_changes"), params=params).to_arrow_table()
 

@@ -19,10 +19,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from teamweave.analytics.person_metrics import person_metrics_loaded
+from teamweave.analytics.quarters import MonthPiece, combine_quarters, quarter_activity, quarter_focus
 from teamweave.analytics.team_metrics import team_metrics_loaded, team_ties_loaded
 from teamweave.analytics.tie_store import put_window_ties
 from teamweave.analytics.ties import build_ties
 from teamweave.analytics.windows import check_period, previous_window, windows_between
+from teamweave.errors import TeamweaveError
 
 DEFAULT_MEMORY_LIMIT = "2.5GB"
 """DuckDB's memory for an analysis (beyond it, joins and groupings spill to disk): with a month of events at a
@@ -69,6 +71,7 @@ def period_tables(
     context: Mapping[date, pa.Table | Path] | None = None,
     first_window: date | None = None,
     keep: Sequence[date] | None = None,
+    months: Mapping[date, MonthPiece] | None = None,
 ) -> PeriodTables:
     """Person metrics, team metrics and team ties of every window of ``period`` (call
     ``ties.load_participants`` first, with the same ``people``); equal to ``person_metrics``,
@@ -82,10 +85,21 @@ def period_tables(
     first window of the whole data when the loaded events are a later part of it (``analytics.chunks``).
     ``keep``: the windows whose metrics are wanted (an incremental run, a monthly pass): the tables hold
     the person rows of the other windows too, without their bridges, and the team rows and team ties of
-    ``keep`` only; ``tw_ties`` keeps the ties of ``keep`` only, and ``pairs`` counts theirs."""
+    ``keep`` only; ``tw_ties`` keeps the ties of ``keep`` only, and ``pairs`` counts theirs.
+
+    ``months`` (``period="quarter"`` only): the pieces of the months of the quarters (``analytics.quarters``; a
+    month left out had no events), which give the quarters' ties, activity and focus instead of the participants
+    (which then need only hold the people: ``tw_nodes``, ``tw_sites``)."""
     check_period(period)
-    first, last = _built_windows(period, keep=keep, context=context)
-    rows = build_ties(con, period=period, first=first, last=last)
+    activity = focus = None
+    if months is None:
+        first, last = _built_windows(period, keep=keep, context=context)
+        rows = build_ties(con, period=period, first=first, last=last)
+    elif period == "quarter":
+        rows = combine_quarters(con, months)
+        activity, focus = quarter_activity(con), quarter_focus(con)
+    else:
+        raise TeamweaveError(f"a {period} is not combined from months", where="period", hint="use quarter")
     for window, ties in (context or {}).items():
         put_window_ties(con, window, ties)
     persons = person_metrics_loaded(
@@ -95,6 +109,8 @@ def period_tables(
         work_day_end=work_day_end,
         first_window=first_window,
         keep=keep,
+        activity=activity,
+        focus=focus,
     )
     starts = persons.column("window_start")
     first, last = pc.min(starts).as_py(), pc.max(starts).as_py()

@@ -1,10 +1,11 @@
 """The tie table of one period kept inside DuckDB, so every metric reads it there instead of from Arrow.
 
-``tw_ties`` holds ``window_start, a_id, b_id, weight, reciprocated``, the five channel weights and the
-team of each end (``team_a_of, team_b_of``); ``tw_tie_names(id, name)`` names the integer ids (``ties.NAMED_TIES``
-adds the names to its rows), which are
-numbered in pseudonym order (so ``a_id < b_id`` exactly when ``a < b``). It is built two ways, with the same
-columns, so that every metric query runs on it the same way whichever way it came:
+``tw_ties`` holds ``window_start, a_id, b_id, weight, reciprocated``, the two direction flags (``a_to_b,
+b_to_a``: acts from ``a`` to ``b`` and back, which a quarter combines from its months), the five channel weights
+and the team of each end (``team_a_of, team_b_of``); ``tw_tie_names(id, name)`` names the integer ids
+(``ties.NAMED_TIES`` adds the names to its rows), which are numbered in pseudonym order (so ``a_id < b_id``
+exactly when ``a < b``). It is built two ways, with the same columns, so that every metric query runs on it the
+same way whichever way it came:
 
 - ``ties.build_ties`` straight from ``tw_participants`` (the pipeline: no tie table ever leaves DuckDB; on
   5M events each Arrow -> DuckDB copy of the tie table cost ~1 s and the tables ~7 GiB of Python memory);
@@ -24,20 +25,22 @@ import pyarrow as pa
 from teamweave.analytics.queries import load_table
 from teamweave.analytics.ties import NAMED_TIES, PEOPLE_SCHEMA, TIE_COLUMNS, with_channels, with_teams
 
+_NULLABLE = (("weight", pa.float64()), ("reciprocated", pa.bool_()), ("a_to_b", pa.bool_()), ("b_to_a", pa.bool_()))
+
 
 def load_ties(con: duckdb.DuckDBPyConnection, ties: pa.Table, *, people: pa.Table | None = None) -> None:
     """Copy an Arrow tie table (``window_start, a, b`` and any of ``weight, reciprocated``, the channel
-    weights) into ``tw_ties``, with the team of each end from ``people`` (null without ``people``) and ids
-    numbered in pseudonym order over the table's ends. Missing columns are null (unknown)."""
+    weights, the direction flags) into ``tw_ties``, with the team of each end from ``people`` (null without
+    ``people``) and ids numbered in pseudonym order over the table's ends. Missing columns are null (unknown)."""
     fields = [PEOPLE_SCHEMA.field("pseudonym"), PEOPLE_SCHEMA.field("team_id")]
     if people is None:
         people = pa.table({"pseudonym": [], "team_id": []}, schema=pa.schema(fields))
     people = people.select(["pseudonym", "team_id"]).cast(pa.schema(fields))
     full = with_channels(with_teams(ties, people=people))
-    for name, kind in (("weight", pa.float64()), ("reciprocated", pa.bool_())):
+    for name, kind in _NULLABLE:
         if name not in full.column_names:
             full = full.append_column(name, pa.nulls(full.num_rows, kind))
-    columns = [*TIE_COLUMNS, "team_a_of", "team_b_of"]
+    columns = [*TIE_COLUMNS, "a_to_b", "b_to_a", "team_a_of", "team_b_of"]
     load_table(con, "tw_ties_in", full.select(columns))
     con.execute(
         """CREATE OR REPLACE TEMP TABLE tw_tie_names_in AS
@@ -74,6 +77,8 @@ CARRIED_COLUMNS = (
     "b",
     "weight",
     "reciprocated",
+    "a_to_b",
+    "b_to_a",
     "chat_weight",
     "email_weight",
     "meeting_weight",
@@ -88,8 +93,8 @@ def no_window_ties() -> pa.Table:
     """The ties of a window without any, in the columns :func:`save_window_ties` writes (for :func:`put_window_ties`:
     a window before the loaded events that had no ties at all)."""
     fields = [pa.field("a", pa.string()), pa.field("b", pa.string()), pa.field("weight", pa.float64())]
-    fields.append(pa.field("reciprocated", pa.bool_()))
-    fields += [pa.field(name, pa.float64()) for name in CARRIED_COLUMNS[4:]]
+    fields += [pa.field(name, pa.bool_()) for name in CARRIED_COLUMNS[3:6]]
+    fields += [pa.field(name, pa.float64()) for name in CARRIED_COLUMNS[6:]]
     return pa.schema(fields).empty_table()
 
 

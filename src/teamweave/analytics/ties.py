@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from teamweave.analytics.queries import load_query, load_table
-from teamweave.analytics.windows import check_period
+from teamweave.analytics.windows import MONTHS_PER_QUARTER, check_period
 from teamweave.errors import TeamweaveError
 
 TEXT_UNITS: Final = 1.0
@@ -103,7 +103,7 @@ def strong_threshold(*, period: str) -> float:
 
     A strong tie is one with acts in both directions and weight at least that of one 30-minute 1:1 meeting
     (2 units) per week: 2 in a week, 8 in a month (counted as four weeks, so a weekly 1:1 keeps a tie strong
-    in every month). Unit: tie units.
+    in every month), 24 in a quarter (three such months; a quarter has 13 weeks). Unit: tie units.
 
     References
     ----------
@@ -112,11 +112,11 @@ def strong_threshold(*, period: str) -> float:
 
     Examples
     --------
-    >>> strong_threshold(period="week"), strong_threshold(period="month")
-    (2.0, 8.0)
+    >>> strong_threshold(period="week"), strong_threshold(period="month"), strong_threshold(period="quarter")
+    (2.0, 8.0, 24.0)
     """
-    weeks = 1 if check_period(period) == "week" else WEEKS_PER_MONTH
-    return STRONG_WEEKLY_WEIGHT * weeks
+    weeks = {"week": 1, "month": WEEKS_PER_MONTH, "quarter": WEEKS_PER_MONTH * MONTHS_PER_QUARTER}
+    return STRONG_WEEKLY_WEIGHT * weeks[check_period(period)]
 
 
 def people_table(

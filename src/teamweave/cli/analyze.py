@@ -1,5 +1,5 @@
 """CLI: ``teamweave analyze`` writes the interaction events of recognitions (one batch, idempotent), computes
-ties and metrics per week and month from the stored events, then finds the manager–report 1:1s held in
+ties and metrics per week, month and quarter from the stored events, then finds the manager–report 1:1s held in
 imported calendars (for the check-ins' cadence)."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from enum import StrEnum
 import typer
 from rich.table import Table
 
+from teamweave.analytics.windows import PERIODS
 from teamweave.checkins.calendar_detection import detect_held_one_on_ones
 from teamweave.cli.context import err, open_runtime, out
 from teamweave.cli.progress_bar import progress_for
@@ -21,6 +22,7 @@ from teamweave.store.session import session_scope
 class Period(StrEnum):
     week = "week"
     month = "month"
+    quarter = "quarter"
     all = "all"
 
 
@@ -42,7 +44,12 @@ def _summary_table(summary: AnalysisSummary) -> Table:
 
 
 def analyze_command(
-    period: Period = typer.Option(Period.all, "--period", help="Which windows to compute: week, month or all."),
+    period: Period = typer.Option(
+        Period.all,
+        "--period",
+        help="Which windows to compute: week, month, quarter (with its months: a quarter is combined from them) "
+        "or all.",
+    ),
     since: datetime | None = typer.Option(
         None,
         "--since",
@@ -58,8 +65,9 @@ def analyze_command(
         show_default=False,
     ),
 ) -> None:
-    """Compute ties and person and team metrics per week and month (replaces earlier results); find held 1:1s."""
-    periods = ("week", "month") if period is Period.all else (period.value,)
+    """Compute ties and person and team metrics per week, month and quarter (replaces earlier results); find held
+    1:1s."""
+    periods = PERIODS if period is Period.all else (period.value,)
     with open_runtime() as runtime:
         settings = runtime.settings
         with session_scope(runtime.sessions) as session:

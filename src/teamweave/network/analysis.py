@@ -1,4 +1,4 @@
-"""The analysis service: events -> ties and metrics per week and month, persisted for the pages.
+"""The analysis service: events -> ties and metrics per week, month and quarter, persisted for the pages.
 
 Reads every event of an org with DuckDB, maps identities to people through the alias map, keeps only the
 people of the directory who have not opted out of analytics, computes ties and metrics with
@@ -18,22 +18,23 @@ import duckdb
 import pyarrow as pa
 from sqlalchemy.orm import Session
 
-from teamweave.analytics.incremental import INTEGRATION_REACH, MARGIN, plan
+from teamweave.analytics.incremental import INTEGRATION_REACH, MARGIN, changed_windows, plan
 from teamweave.analytics.integration import contacts_of_newcomers, curves_from_contacts, newcomer_contacts, newcomers
 from teamweave.analytics.pipeline import connect
+from teamweave.analytics.quarters import MonthPiece
 from teamweave.analytics.queries import load_table
 from teamweave.analytics.ties import people_table
-from teamweave.analytics.windows import PERIODS, check_period, previous_window
+from teamweave.analytics.windows import PERIODS, check_period, months_of, previous_window, window_start
 from teamweave.imports import service as imports_service
 from teamweave.network import writer
 from teamweave.network.event_spans import days_from, instant, span
 from teamweave.network.models import AnalysisRun
-from teamweave.network.monthly import analyze_by_month, passes
+from teamweave.network.monthly import analyze_by_month, period_runs
 from teamweave.network.period_analysis import Inputs, PeriodResult, analyze_period
 from teamweave.people import service as people_service
 from teamweave.progress import NullProgress, ProgressReporter
 from teamweave.store.events import EventStore
-from teamweave.store.tie_cache import TieCache
+from teamweave.store.tie_cache import KEEP, TieCache
 
 STEPS_PER_PERIOD = 4
 ONE_PASS_EVENTS = 2_000_000
@@ -124,30 +125,112 @@ def _incremental(
     days = days_from(con, since)
     if days is None:
         return []
-    keep, start, end = plan(days[0], days[1], periods=chosen)
+    quarters = _quarter_plan(con, cache, org=org, days=days) if "quarter" in chosen else None
+    loaded = tuple(p for p in chosen if p != "quarter" or quarters is None)
+    keep, start, end = plan(days[0], days[1], periods=loaded)
     contexts = _contexts(cache, org=org, keep=keep)
     if contexts is not None:
         start = min(instant(min(windows)) for windows in keep.values()) - MARGIN
     inputs.load(con, span(con, start, end))
     last_local = con.execute("SELECT max(local_ts)::DATE FROM tw_participants").fetchall()[0][0]
-    results = [
-        analyze_period(
-            session,
-            con,
-            org=org,
-            period=p,
-            inputs=inputs,
-            k=k,
-            progress=progress,
-            cache=cache,
-            keep=keep[p],
-            context=None if contexts is None else contexts[p],
+    results = []
+    for p in chosen:
+        if p == "quarter" and quarters is not None:
+            results.append(
+                _combine_quarters(
+                    session, con, org=org, plan=quarters, inputs=inputs, k=k, progress=progress, cache=cache
+                )
+            )
+            continue
+        results.append(
+            analyze_period(
+                session,
+                con,
+                org=org,
+                period=p,
+                inputs=inputs,
+                k=k,
+                progress=progress,
+                cache=cache,
+                keep=keep[p],
+                context=None if contexts is None else contexts[p],
+            )
         )
-        for p in chosen
-    ]
     _store_new_integration(session, con, org=org, inputs=inputs, since=since, last_day=last_local, cache=cache)
     progress.advance()
     return results
+
+
+@dataclass(frozen=True)
+class _QuarterPlan:
+    """The quarters a new week changes, combined from month pieces (``analytics.quarters``)."""
+
+    quarters: list[date]
+    months: list[date]
+    """The months whose pieces they need: kept, or recomputed by this run's month period."""
+    context: dict[date, Path] | None
+    """The kept ties of the quarter before the first (None: the first is the data's first quarter)."""
+    first: date | None
+    """The data's first quarter, when it is among ``quarters``."""
+
+
+def _quarter_plan(
+    con: duckdb.DuckDBPyConnection, cache: TieCache, *, org: str, days: tuple[date, date]
+) -> _QuarterPlan | None:
+    """How an incremental run combines the quarters the events on the UTC days ``days`` change from month
+    pieces: the months of those quarters from the data's first month up to the new events' last must be
+    recomputed by this run or kept (and stay kept once this run's months are), and the ties of the quarter
+    before them kept. None when they are not (a cache cleared, a long ``since``): the quarters are then
+    computed from their events, like weeks and months."""
+    quarters = changed_windows(days[0], days[1], period="quarter")
+    recomputed = changed_windows(days[0], days[1], period="month")
+    row = con.execute("SELECT timezone('UTC', min(ts))::DATE FROM tw_store").fetchall()[0]
+    first_month = window_start(row[0] - MARGIN, period="month")
+    last_month = window_start(days[1] + MARGIN, period="month")
+    needed = [m for q in quarters for m in months_of(q) if first_month <= m <= last_month]
+    stays = sorted(set(cache.windows(org, "month")) | set(recomputed))[-KEEP:]
+    kept = set(stays) & set(cache.windows(org, "month"))
+    if any(m not in recomputed and m not in kept for m in needed):
+        return None
+    before = previous_window(quarters[0], period="quarter")
+    if before < window_start(first_month, period="quarter"):
+        return _QuarterPlan(quarters, needed, None, quarters[0])
+    ties = cache.file(org, "quarter", before)
+    return None if ties is None else _QuarterPlan(quarters, needed, {before: ties}, None)
+
+
+def _combine_quarters(
+    session: Session,
+    con: duckdb.DuckDBPyConnection,
+    *,
+    org: str,
+    plan: _QuarterPlan,
+    inputs: Inputs,
+    k: int,
+    progress: ProgressReporter,
+    cache: TieCache,
+) -> PeriodResult:
+    """The quarters of ``plan`` from the pieces of their months (kept by the cache, this run's months among them:
+    a month without any had no events)."""
+    pieces = {}
+    for month in plan.months:
+        ties, people = cache.file(org, "month", month), cache.people_file(org, "month", month)
+        if ties is not None and people is not None:
+            pieces[month] = MonthPiece(ties, people)
+    return analyze_period(
+        session,
+        con,
+        org=org,
+        period="quarter",
+        inputs=inputs,
+        k=k,
+        progress=progress,
+        cache=cache,
+        keep=plan.quarters,
+        context=plan.context,
+        first_window=plan.first,
+        months=pieces,
+    )
 
 
 def _store_new_integration(
@@ -249,7 +332,7 @@ def analyze(
     memory that follows the size of a month) with ``by_month``; by default, when the org has more than
     :data:`ONE_PASS_EVENTS` events.
     """
-    chosen = tuple(check_period(p) for p in periods)
+    chosen = with_months(periods)
     reporter: ProgressReporter = progress or NullProgress()
     clock = time.perf_counter()
     run = AnalysisRun(org=org, started_at=datetime.now(UTC), events=events.count(org), windows=0)
@@ -270,8 +353,8 @@ def analyze(
         events.read(org, con).create_view("tw_store", replace=True)
         days = None if since is not None else days_from(con)
         monthly = days is not None and (by_month if by_month is not None else run.events > ONE_PASS_EVENTS)
-        rounds = passes(days[0], days[1], periods=chosen) if monthly and days is not None else 1
-        reporter.start("Analysing interactions", total=1 + STEPS_PER_PERIOD * len(chosen) * rounds)
+        runs = period_runs(days[0], days[1], periods=chosen) if monthly and days is not None else len(chosen)
+        reporter.start("Analysing interactions", total=1 + STEPS_PER_PERIOD * runs)
         if since is not None:
             results = _incremental(
                 session, con, org=org, chosen=chosen, inputs=inputs, k=k, since=since, progress=reporter, cache=cache
@@ -317,6 +400,21 @@ def analyze(
         communities=_latest(results, "communities"),
         team_nmi=_latest(results, "team_nmi"),
     )
+
+
+def with_months(periods: Sequence[str]) -> tuple[str, ...]:
+    """The periods to analyse, in the order of :data:`PERIODS`: quarters need months (a quarter is combined from
+    the pieces of its months in a run that goes month by month or adds a week), so months come with them.
+
+    Examples
+    --------
+    >>> with_months(["quarter", "week"])
+    ('week', 'month', 'quarter')
+    """
+    chosen = {check_period(p) for p in periods}
+    if "quarter" in chosen:
+        chosen.add("month")
+    return tuple(p for p in PERIODS if p in chosen)
 
 
 def _latest(results: Sequence[PeriodResult], field: str) -> Any:

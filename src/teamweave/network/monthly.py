@@ -3,8 +3,10 @@ the whole history's, and the rows written equal those of analysing every event a
 
 Each monthly pass loads the events of the windows it owns, takes the ties of the window before its first one
 from the pass before (kept in the tie cache, as an incremental run takes them), and writes the metrics of its
-windows. The newcomers' contacts of every pass are gathered and turned into integration curves at the end;
-the distinct pairs with a tie are counted over all passes. Never commits.
+windows. A quarter is combined from the pieces of its months (``analytics.quarters``: kept in the tie cache by
+the month passes) in the pass that computes the last of its months. The newcomers' contacts of every pass are
+gathered and turned into integration curves at the end; the distinct pairs with a tie are counted over all
+passes. Never commits.
 """
 
 from __future__ import annotations
@@ -16,10 +18,12 @@ import duckdb
 import pyarrow as pa
 from sqlalchemy.orm import Session
 
-from teamweave.analytics.chunks import month_chunks
+from teamweave.analytics.chunks import Chunk, month_chunks
 from teamweave.analytics.integration import curves_from_contacts, newcomer_contacts
+from teamweave.analytics.quarters import MonthPiece
 from teamweave.analytics.tie_store import no_window_ties
-from teamweave.analytics.windows import previous_window
+from teamweave.analytics.windows import months_of, previous_window, window_start
+from teamweave.errors import TeamweaveError
 from teamweave.network import writer
 from teamweave.network.event_spans import span
 from teamweave.network.period_analysis import Inputs, PeriodResult, analyze_period
@@ -38,9 +42,26 @@ class MonthlyRun:
     last_day: date | None
 
 
-def passes(first_day: date, last_day: date, *, periods: tuple[str, ...]) -> int:
-    """How many monthly passes the events on the UTC days ``first_day`` .. ``last_day`` take."""
-    return len(month_chunks(first_day, last_day, periods=periods))
+def period_runs(first_day: date, last_day: date, *, periods: tuple[str, ...]) -> int:
+    """How many times a period is analysed when the events on the UTC days ``first_day`` .. ``last_day`` are
+    analysed month by month: each week or month period once a pass, a quarter once (for the progress bar)."""
+    chunks = month_chunks(first_day, last_day, periods=_loaded(periods))
+    quarters = len(_closing(chunks)) if "quarter" in periods else 0
+    return len(chunks) * len(_loaded(periods)) + quarters
+
+
+def _loaded(periods: tuple[str, ...]) -> tuple[str, ...]:
+    """The periods computed from each pass's events (a quarter is combined from its months instead)."""
+    return tuple(p for p in periods if p != "quarter")
+
+
+def _closing(chunks: list[Chunk]) -> dict[date, int]:
+    """Per quarter, the index of the pass that computes the last of its months (whose pieces it combines)."""
+    last: dict[date, int] = {}
+    for index, chunk in enumerate(chunks):
+        for month in chunk.windows.get("month", []):
+            last[window_start(month, period="quarter")] = index
+    return last
 
 
 def analyze_by_month(
@@ -57,7 +78,9 @@ def analyze_by_month(
 ) -> MonthlyRun:
     """Analyse the events (view ``tw_store``) on the UTC days ``days`` month by month and store every
     period's rows, replacing all the org's rows of those periods; ``progress`` advances by
-    ``periods`` x ``STEPS_PER_PERIOD`` per pass."""
+    ``STEPS_PER_PERIOD`` per :func:`period_runs`. A ``"quarter"`` in ``periods`` needs ``"month"`` before it."""
+    if "quarter" in periods and "month" not in periods[: periods.index("quarter")]:
+        raise TeamweaveError("a quarter is combined from its months", where="periods", hint="analyse months first")
     for period in periods:
         writer.clear_period(session, org=org, period=period)
         cache.clear(org, period)
@@ -67,7 +90,8 @@ def analyze_by_month(
     first_day: date | None = None
     last_day: date | None = None
     contacts: list[pa.Table] = []
-    chunks = month_chunks(days[0], days[1], periods=periods)
+    chunks = month_chunks(days[0], days[1], periods=_loaded(periods))
+    closing = _closing(chunks) if "quarter" in periods else {}
     for index, chunk in enumerate(chunks):
         inputs.load(con, span(con, chunk.start, chunk.end))
         low, high = con.execute("SELECT min(local_ts)::DATE, max(local_ts)::DATE FROM tw_participants").fetchall()[0]
@@ -75,7 +99,7 @@ def analyze_by_month(
         if high is not None:
             last_day = high if last_day is None else max(last_day, high)
         contacts.append(newcomer_contacts(con, first_day=first_day))
-        for period in periods:
+        for period in _loaded(periods):
             windows = chunk.windows[period]
             context = None
             if index > 0:
@@ -102,7 +126,22 @@ def analyze_by_month(
                     " (SELECT unnest($windows::DATE[]))",
                     {"windows": windows},
                 )
-        for period in periods:
+        for quarter in sorted(q for q, last in closing.items() if last == index):
+            first_quarter = first_window["quarter"] = first_window["quarter"] or quarter
+            found["quarter"].append(
+                _combine_quarter(
+                    session,
+                    con,
+                    org=org,
+                    quarter=quarter,
+                    inputs=inputs,
+                    k=k,
+                    progress=progress,
+                    cache=cache,
+                    first=first_quarter,
+                )
+            )
+        for period in _loaded(periods):
             if first_window[period] is None:  # the participants' columns are named after the periods
                 first_window[period] = con.execute(f"SELECT min({period}) FROM tw_participants").fetchall()[0][0]
     pairs = int(con.execute("SELECT count(*) FROM (SELECT DISTINCT a_id, b_id FROM tw_seen_pairs)").fetchall()[0][0])
@@ -110,6 +149,43 @@ def analyze_by_month(
     gathered = pa.concat_tables(contacts)
     curves = curves_from_contacts(con, gathered, first_day=first_day, last_day=last_day)
     return MonthlyRun([_combined(found[p], pairs) for p in periods], gathered, curves, last_day)
+
+
+def _combine_quarter(
+    session: Session,
+    con: duckdb.DuckDBPyConnection,
+    *,
+    org: str,
+    quarter: date,
+    inputs: Inputs,
+    k: int,
+    progress: ProgressReporter,
+    cache: TieCache,
+    first: date,
+) -> PeriodResult:
+    """The metrics of one quarter, from the pieces of its months that the passes kept (a month without any had
+    no events) and the ties of the quarter before (none before the first)."""
+    pieces = {}
+    for month in months_of(quarter):
+        ties, people = cache.file(org, "month", month), cache.people_file(org, "month", month)
+        if ties is not None and people is not None:
+            pieces[month] = MonthPiece(ties, people)
+    before = previous_window(quarter, period="quarter")
+    context = None if quarter == first else {before: cache.file(org, "quarter", before) or no_window_ties()}
+    return analyze_period(
+        session,
+        con,
+        org=org,
+        period="quarter",
+        inputs=inputs,
+        k=k,
+        progress=progress,
+        cache=cache,
+        keep=[quarter],
+        context=context,
+        first_window=first,
+        months=pieces,
+    )
 
 
 def _combined(results: list[PeriodResult], pairs: int) -> PeriodResult:

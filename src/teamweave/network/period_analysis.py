@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from teamweave.analytics.incremental import keep_windows
 from teamweave.analytics.pipeline import period_tables
+from teamweave.analytics.quarters import MonthPiece, save_month_people
 from teamweave.analytics.structure import STRUCTURE_PERIODS, structure_loaded
 from teamweave.analytics.tie_store import save_window_ties
 from teamweave.analytics.ties import load_participants
@@ -98,12 +99,14 @@ def analyze_period(
     keep: list[date] | None = None,
     context: Mapping[date, pa.Table | Path] | None = None,
     first_window: date | None = None,
+    months: Mapping[date, MonthPiece] | None = None,
 ) -> PeriodResult:
     """Metrics of every window of ``period`` in the loaded participants, stored; with ``keep``, only those of
     the windows ``keep`` are stored (an incremental run), replacing the stored rows of those windows; with
     ``context``, the kept ties of windows whose events were not loaded, and ``first_window``, the data's first
-    window when it was not loaded (``pipeline.period_tables``). The ties of the latest windows computed go to
-    ``cache`` for the next incremental run (or the next monthly pass)."""
+    window when it was not loaded (``pipeline.period_tables``); with ``months``, the quarters are combined from
+    those month pieces (``analytics.quarters``). The ties of the latest windows computed go to ``cache`` for the
+    next incremental run (or the next monthly pass), with the people pieces of months."""
     work_day = inputs.work_day
     tables = period_tables(
         con,
@@ -115,8 +118,9 @@ def analyze_period(
         context=context,
         first_window=first_window,
         keep=keep,
+        months=months,
     )
-    _keep_latest_ties(con, cache, org=org, period=period, keep=keep)
+    _keep_latest_ties(con, cache, org=org, period=period, keep=keep, work_day=work_day)
     progress.advance(2)
     persons, teams, between = tables.persons, tables.teams, tables.team_ties
     if keep is not None:
@@ -139,12 +143,22 @@ def analyze_period(
 
 
 def _keep_latest_ties(
-    con: duckdb.DuckDBPyConnection, cache: TieCache, *, org: str, period: str, keep: list[date] | None
+    con: duckdb.DuckDBPyConnection,
+    cache: TieCache,
+    *,
+    org: str,
+    period: str,
+    keep: list[date] | None,
+    work_day: tuple[int, int],
 ) -> None:
-    """Keep the ties of the latest computed windows that have ties (all windows in a full run, which first
-    forgets what was kept; the recomputed ones in an incremental run) for the next incremental run."""
+    """Keep the ties of the latest computed windows that have ties or activity (all windows in a full run, which
+    first forgets what was kept; the recomputed ones in an incremental run or a monthly pass) for the next
+    incremental run, and the people pieces of months (``analytics.quarters``)."""
     if keep is None:
         cache.clear(org, period)
-    rows = con.execute("SELECT DISTINCT window_start FROM tw_ties").fetchall()
+    rows = con.execute("SELECT window_start FROM tw_ties UNION SELECT window_start FROM tw_activity").fetchall()
     computed = sorted(r[0] for r in rows if keep is None or r[0] in keep)
-    cache.write(org, period, computed[-KEEP:], partial(save_window_ties, con))
+    people = None
+    if period == "month":
+        people = partial(save_month_people, con, work_day_start=work_day[0], work_day_end=work_day[1])
+    cache.write(org, period, computed[-KEEP:], partial(save_window_ties, con), save_people=people)

@@ -140,7 +140,7 @@ class OrgMap:
 
 def _check_period(period: str) -> None:
     if period not in PERIODS:
-        raise NotFound(f"unknown period {period!r}", hint="week or month")
+        raise NotFound(f"unknown period {period!r}", hint="week, month or quarter")
 
 
 def finished(windows: Sequence[date], period: str, today: date | None = None) -> list[date]:

@@ -5,13 +5,18 @@ tie turnover compare with the window before the first of them. With that window'
 them instead of recomputing them from that window's events, so it loads about a week of events for a new week
 rather than the month before it too.
 
-What is kept: per org, period and window, the window's ties as pseudonym pairs with their weights
-(``a, b, weight, reciprocated`` and the channel weights): derived metadata, no content, no names, for the
-latest :data:`KEEP` windows of each period only; and the contacts of the newest newcomers (``person, other,
-first_offset``: whom each was in touch with in their first 90 days, and from which day of them), so that an
-incremental run adds the new events' contacts to them instead of reading every newcomer's events of the last
-92 days again. Erasing a person clears the org's cache (:meth:`TieCache.clear`): the next incremental run then
-loads the events it needs, as it would without a cache.
+A quarter's ties, activity and focus add up from those of its months (``analytics.quarters``), so a month is
+kept with its *people piece* too: per person, the month's interaction counts and focus sums. An incremental run
+then combines the quarters the new events change from the kept months and the recomputed ones, without loading
+the quarter's events.
+
+What is kept: per org, period and window, the window's ties as pseudonym pairs with their weights (``a, b,
+weight, reciprocated``, the direction flags and the channel weights) and, for a month, its people piece: derived
+metadata, no content, no names, for the latest :data:`KEEP` windows of each period only; and the contacts of the
+newest newcomers (``person, other, first_offset``: whom each was in touch with in their first 90 days, and from
+which day of them), so that an incremental run adds the new events' contacts to them instead of reading every
+newcomer's events of the last 92 days again. Erasing a person clears the org's cache (:meth:`TieCache.clear`):
+the next incremental run then loads the events it needs, as it would without a cache.
 """
 
 from __future__ import annotations
@@ -27,14 +32,20 @@ import pyarrow.parquet as pq
 
 from teamweave.store.events import EventStore, safe_org
 
-KEEP: Final = 3
-"""Windows kept per period: a new week's first recomputed window is at most two windows before the last."""
+KEEP: Final = 5
+"""Windows kept per period: a new week's first recomputed window is at most two windows before the last, and a
+quarter it changes needs the months of that quarter up to the new events (at most four, with a quarter before)."""
+FORMAT: Final = 2
+"""The layout of the kept files (2: ties with direction flags; months with people pieces). Files of another
+layout are in another folder: never read, gone when the org's cache is cleared."""
+PEOPLE_SUFFIX: Final = ".people.parquet"
 COMPLETE_FROM: Final = b"teamweave.complete_from"
 """Schema metadata of the kept contacts: the first start date for which every newcomer's contacts are there."""
 
 
 class TieCache:
-    """Files ``<root>/<org>/<period>/<window>.parquet``, written whole (a temporary file renamed into place)."""
+    """Files ``<root>/<org>/v<FORMAT>/<period>/<window>.parquet`` (ties) and ``<window>.people.parquet`` (a
+    month's people piece), written whole (a temporary file renamed into place)."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -49,7 +60,7 @@ class TieCache:
         return self.root / f"org={safe_org(org)}"
 
     def _folder(self, org: str, period: str) -> Path:
-        return self._org(org) / period
+        return self._org(org) / f"v{FORMAT}" / period
 
     def read(self, org: str, period: str, window: date) -> pa.Table | None:
         """The kept ties of one window, or None when they are not kept."""
@@ -61,16 +72,38 @@ class TieCache:
         path = self._folder(org, period) / f"{window.isoformat()}.parquet"
         return path if path.is_file() else None
 
-    def write(self, org: str, period: str, windows: Sequence[date], save: Callable[[date, Path], None]) -> None:
+    def people_file(self, org: str, period: str, window: date) -> Path | None:
+        """The file of one window's kept people piece, or None."""
+        path = self._folder(org, period) / f"{window.isoformat()}{PEOPLE_SUFFIX}"
+        return path if path.is_file() else None
+
+    def windows(self, org: str, period: str) -> list[date]:
+        """The windows whose ties are kept, in order."""
+        folder = self._folder(org, period)
+        found = folder.glob("*.parquet") if folder.is_dir() else ()
+        return sorted({date.fromisoformat(p.name.split(".")[0]) for p in found})
+
+    def write(
+        self,
+        org: str,
+        period: str,
+        windows: Sequence[date],
+        save: Callable[[date, Path], None],
+        *,
+        save_people: Callable[[date, Path], None] | None = None,
+    ) -> None:
         """Keep the ties of ``windows``, each written by ``save(window, path)`` (e.g. straight from DuckDB, so a
-        month's ties never become a Python table), then only the latest :data:`KEEP` windows of the period."""
+        month's ties never become a Python table), and their people pieces by ``save_people`` when given, then
+        only the latest :data:`KEEP` windows of the period."""
         folder = self._folder(org, period)
         folder.mkdir(parents=True, exist_ok=True)
         for window in windows:
-            path = folder / f"{window.isoformat()}.parquet"
-            partial = path.with_suffix(".partial")
-            save(window, partial)
-            partial.replace(path)
+            savers = [(".parquet", save)] + ([(PEOPLE_SUFFIX, save_people)] if save_people else [])
+            for suffix, saver in savers:
+                path = folder / f"{window.isoformat()}{suffix}"
+                partial = folder / f"{window.isoformat()}.partial"
+                saver(window, partial)
+                partial.replace(path)
         self._trim(folder)
 
     def replace(self, org: str, period: str, tables: Mapping[date, pa.Table]) -> None:
@@ -109,9 +142,11 @@ class TieCache:
 
     @staticmethod
     def _trim(folder: Path) -> None:
-        kept = sorted(folder.glob("*.parquet"), key=lambda p: p.name)
-        for stale in kept[:-KEEP]:
-            stale.unlink()
+        files = list(folder.glob("*.parquet"))
+        latest = sorted({p.name.split(".")[0] for p in files})[-KEEP:]
+        for stale in files:
+            if stale.name.split(".")[0] not in latest:
+                stale.unlink()
 
     def clear(self, org: str, period: str | None = None) -> None:
         """Forget the org's kept ties (of one period, when given)."""

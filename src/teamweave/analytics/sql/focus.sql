@@ -2,7 +2,7 @@
 -- integer id, named at the end.
 WITH means AS (
     SELECT
-        CASE WHEN $period = 'week' THEN date_trunc('week', day) ELSE date_trunc('month', day) END::DATE AS window_start,
+        date_trunc($period, day)::DATE AS window_start,
         pid,
         avg(longest_h)::DOUBLE AS focus_hours,
         avg(blocks)::DOUBLE AS focus_blocks,

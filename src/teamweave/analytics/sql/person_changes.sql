@@ -61,8 +61,9 @@ LEFT JOIN tw_focus AS fo ON fo.window_start = c.window_start AND fo.person = c.p
 LEFT JOIN timed AS ti ON ti.window_start = c.window_start
 LEFT JOIN cur AS prev
     ON prev.person = c.person
-    AND prev.window_start = CASE
-        WHEN $period = 'week' THEN (c.window_start - INTERVAL 7 DAY)::DATE
-        ELSE (c.window_start - INTERVAL 1 MONTH)::DATE
+    AND prev.window_start = CASE $period
+        WHEN 'week' THEN (c.window_start - INTERVAL 7 DAY)::DATE
+        WHEN 'month' THEN (c.window_start - INTERVAL 1 MONTH)::DATE
+        WHEN 'quarter' THEN (c.window_start - INTERVAL 3 MONTH)::DATE
     END
 ORDER BY c.window_start, c.person

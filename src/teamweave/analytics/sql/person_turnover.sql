@@ -5,9 +5,10 @@
 -- with itself moved a window on, rather than a full join of every tie end (2x the rows, an outer join).
 WITH moved AS (  -- each tie moved to the window after the one it was seen in
     SELECT
-        CASE
-            WHEN $period = 'week' THEN (window_start + INTERVAL 7 DAY)::DATE
-            ELSE (window_start + INTERVAL 1 MONTH)::DATE
+        CASE $period
+            WHEN 'week' THEN (window_start + INTERVAL 7 DAY)::DATE
+            WHEN 'month' THEN (window_start + INTERVAL 1 MONTH)::DATE
+            WHEN 'quarter' THEN (window_start + INTERVAL 3 MONTH)::DATE
         END AS window_start,
         a_id,
         b_id
@@ -38,9 +39,10 @@ degree AS (
 ),
 carried AS (
     SELECT
-        CASE
-            WHEN $period = 'week' THEN (window_start + INTERVAL 7 DAY)::DATE
-            ELSE (window_start + INTERVAL 1 MONTH)::DATE
+        CASE $period
+            WHEN 'week' THEN (window_start + INTERVAL 7 DAY)::DATE
+            WHEN 'month' THEN (window_start + INTERVAL 1 MONTH)::DATE
+            WHEN 'quarter' THEN (window_start + INTERVAL 3 MONTH)::DATE
         END AS window_start,
         person,
         ties

@@ -1,6 +1,8 @@
 -- The table tw_ties: undirected ties per window from tw_participants, with integer ids of the ends (a_id, b_id;
 -- tw_nodes.pid, named by tw_tie_names) and their teams (team_a_of, team_b_of). weight = sum of both directions' pair weights,
--- reciprocated = acts in both directions. Only human events (not by a bot, not via an AI tool) make ties.
+-- reciprocated = acts in both directions (a_to_b: from the lower id's end to the other; b_to_a: back; kept so that
+-- the months of a quarter combine into its ties, analytics.quarters). Only human events (not by a bot, not via an
+-- AI tool) make ties.
 -- A text act gives actor -> each target units / others; a synchronous event (meeting, call, in person)
 -- gives every pair of participants units / others, half in each direction. The weight is also split by the
 -- event's channel (medium: chat, email, meeting, code_review, in_person) for the channel mix.
@@ -11,7 +13,7 @@ WITH wanted AS NOT MATERIALIZED (  -- read where it is used, twice for meetings:
     SELECT *
     FROM (
         SELECT
-            CASE WHEN $period = 'week' THEN week ELSE month END AS window_start,
+            CASE $period WHEN 'week' THEN week WHEN 'month' THEN month WHEN 'quarter' THEN date_trunc('quarter', month)::DATE END AS window_start,
             event_key, pid, actor_pid, team, actor_team, is_actor, tool, sync, medium, units, others
         FROM tw_participants
     )
@@ -50,6 +52,8 @@ pairs AS (  -- on integer ids (numbered in pseudonym order, so least/greatest an
         greatest(src, dst) AS b_id,
         sum(w)::DOUBLE AS weight,
         bool_or(src < dst) AND bool_or(src > dst) AS reciprocated,
+        bool_or(src < dst) AS a_to_b,
+        bool_or(src > dst) AS b_to_a,
         coalesce(sum(w) FILTER (WHERE medium = 'chat'), 0.0)::DOUBLE AS chat_weight,
         coalesce(sum(w) FILTER (WHERE medium = 'email'), 0.0)::DOUBLE AS email_weight,
         coalesce(sum(w) FILTER (WHERE medium = 'meeting'), 0.0)::DOUBLE AS meeting_weight,

@@ -51,7 +51,7 @@ def _change_words(change: int | None, noun: str) -> str:
 
 def plain_words(latest: PersonMetric | None, window: date | None, settings: Settings, period: str) -> list[str]:
     """The person's metrics in the latest window of the organisation, said in plain sentences."""
-    noun = "month" if period == "month" else "week"
+    noun = period
     if window is None:
         return ["There is no analysed activity yet."]
     if latest is None or latest.window_start != window:
@@ -257,6 +257,9 @@ def my_page(request: Request, user: CurrentUser, session: DbSession) -> Response
     pseudonym = _own_pseudonym(session, user, settings.org)
     weekly = own_series(session, org=settings.org, pseudonym=pseudonym, period="week")
     monthly = own_series(session, org=settings.org, pseudonym=pseudonym, period="month")
+    quarterly = own_series(session, org=settings.org, pseudonym=pseudonym, period="quarter")
+    quarter = quarterly.windows[-1] if quarterly.windows else None
+    quarter_trends = network_trends.my_trends(session, org=settings.org, pseudonym=pseudonym, period="quarter")
     month = monthly.windows[-1] if monthly.windows else None
     week = weekly.windows[-1] if weekly.windows else None
     week_trends = network_trends.my_trends(session, org=settings.org, pseudonym=pseudonym, period="week")
@@ -271,6 +274,8 @@ def my_page(request: Request, user: CurrentUser, session: DbSession) -> Response
         week_words=plain_words(weekly.latest, week, settings, "week"),
         weekly_chart=weekly.ties_chart("Ties per week", change_marks(week_trends, ("ties", "strong_ties"))),
         monthly_chart=monthly.ties_chart("Ties per month", change_marks(month_trends, ("ties", "strong_ties"))),
+        quarter_words=plain_words(quarterly.latest, quarter, settings, "quarter"),
+        quarterly_chart=quarterly.ties_chart("Ties per quarter", change_marks(quarter_trends, ("ties", "strong_ties"))),
         share_chart=monthly.share_chart(),
         changes=[trend.evidence(change) for trend, change in recent],
         integration=network_integration.my_integration(
