@@ -15,10 +15,11 @@ own ``ru_maxrss``; interpreter and imports included):
   ``ties.build_ties`` per week and month (fetched as Arrow), ``load.activity_table`` per month.
 - ``teamweave``: what a full ``analyze`` computes, month by month as ``network.monthly`` does, without the
   database: per pass ``ties.load_participants``, the newcomers' contacts (``integration.newcomer_contacts``),
-  ``pipeline.period_tables`` for week and month (ties, person metrics, team metrics, team ties, with the ties
-  of the window before from the pass before), the latest ties kept (``store.tie_cache``) and the k filter of
-  team ties; then the integration curves. On the connection ``analyze`` uses (``pipeline.connect``: 2.5 GB
-  memory limit, spilling).
+  ``pipeline.period_tables`` for week and month (ties, person metrics, team metrics, team ties, with the ties of
+  the window before from the pass before), the latest ties kept (``store.tie_cache``, with each month's people
+  piece) and the k filter of team ties; each quarter combined from its months' pieces (``analytics.quarters``)
+  in the pass that computes its last month; then the integration curves. On the connection ``analyze`` uses
+  (``pipeline.connect``: 2.5 GB memory limit, spilling).
 - ``graph``: ``structure.window_structure`` (what ``analyze`` computes for each month) on the yearly tie graph:
   Leiden communities, modularity and NMI against the teams on every tie; betweenness (500 pivots), Burt's
   constraint and effective size and clustering on the strong ties; each part timed.
@@ -189,9 +190,10 @@ def _teamweave(data: Path, extra: list[str], *, save_year: bool) -> dict[str, fl
     from teamweave.analytics.incremental import INTEGRATION_REACH, keep_windows
     from teamweave.analytics.integration import contacts_of_newcomers, curves_from_contacts, newcomer_contacts
     from teamweave.analytics.pipeline import connect, period_tables
+    from teamweave.analytics.quarters import save_month_people
     from teamweave.analytics.tie_store import no_window_ties, save_window_ties
     from teamweave.analytics.ties import NAMED_TIES, load_participants
-    from teamweave.analytics.windows import previous_window
+    from teamweave.analytics.windows import previous_window, window_start
     from teamweave.network.period_analysis import visible_team_ties
     from teamweave.store.tie_cache import KEEP, TieCache
 
@@ -200,6 +202,7 @@ def _teamweave(data: Path, extra: list[str], *, save_year: bool) -> dict[str, fl
     con = connect(spill_directory=data / "duckdb-spill")  # as network.analysis.analyze does
     out: dict[str, float] = {"participants": 0, "windows_week": 0, "windows_month": 0, "persons_week": 0}
     out.update(persons_month=0, team_ties_week=0, team_ties_month=0, ties_week=0, ties_month=0)
+    out.update(windows_quarter=0, persons_quarter=0, ties_quarter=0)
     excluded = 0.0
     clock = time.perf_counter()
     cache = TieCache(data / "tie-cache")
@@ -220,7 +223,8 @@ def _teamweave(data: Path, extra: list[str], *, save_year: bool) -> dict[str, fl
     ).fetchall()[0]
     chunks = month_chunks(first, last, periods=("week", "month"))
     out["passes"] = len(chunks)
-    first_window: dict[str, Any] = {"week": None, "month": None}
+    closing = {window_start(m, period="quarter"): i for i, c in enumerate(chunks) for m in c.windows["month"]}
+    first_window: dict[str, Any] = {"week": None, "month": None, "quarter": None}
     first_day = last_day = None
     contacts = []
     for index, chunk in enumerate(chunks):  # as network.monthly.analyze_by_month, without the database
@@ -251,10 +255,9 @@ def _teamweave(data: Path, extra: list[str], *, save_year: bool) -> dict[str, fl
                 keep_windows(t, windows) for t in (tables.persons, tables.teams, tables.team_ties)
             )
             lap(f"period_{period}")
-            computed = sorted(
-                {r[0] for r in con.execute("SELECT DISTINCT window_start FROM tw_ties").fetchall()} & set(windows)
-            )
-            cache.write(BENCH_ORG, period, computed[-KEEP:], partial(save_window_ties, con))  # as analyze
+            computed = sorted({r[0] for r in con.execute(_COMPUTED).fetchall()} & set(windows))
+            people_pieces = partial(save_month_people, con) if period == "month" else None
+            cache.write(BENCH_ORG, period, computed[-KEEP:], partial(save_window_ties, con), save_people=people_pieces)
             lap(f"keep_ties_{period}")
             visible_team_ties(between, teams, k=5)  # the k filter analyze applies to team ties
             lap(f"visible_team_ties_{period}")
@@ -272,6 +275,13 @@ def _teamweave(data: Path, extra: list[str], *, save_year: bool) -> dict[str, fl
                 )
                 excluded += time.perf_counter() - clock
                 clock = time.perf_counter()
+        for quarter in sorted(q for q, last in closing.items() if last == index):  # as network.monthly
+            first_window["quarter"] = first_window["quarter"] or quarter
+            tables = _quarters(con, cache, people, [quarter], first=first_window["quarter"])
+            out["windows_quarter"] += 1
+            out["persons_quarter"] += keep_windows(tables.persons, [quarter]).num_rows
+            out["ties_quarter"] += tables.ties
+            lap("period_quarter")
         for period in ("week", "month"):
             if first_window[period] is None:
                 first_window[period] = con.execute(f"SELECT min({period}) FROM tw_participants").fetchall()[0][0]
@@ -296,6 +306,38 @@ def _teamweave(data: Path, extra: list[str], *, save_year: bool) -> dict[str, fl
         excluded += time.perf_counter() - clock
     out["s_excluded"] = excluded
     return out
+
+
+_COMPUTED = "SELECT window_start FROM tw_ties UNION SELECT window_start FROM tw_activity"
+"""The windows a pass computed (with ties or activity), whose ties ``analyze`` keeps."""
+
+
+def _quarters(con: Any, cache: Any, people: Any, quarters: list[Any], *, first: Any) -> Any:
+    """``quarters`` combined from the pieces of their months kept in ``cache`` and the kept ties of the quarter
+    before (none before ``first``, the data's first quarter), as ``analyze`` combines them: the metrics, the k
+    filter of team ties and the quarters' ties kept."""
+    from teamweave.analytics.incremental import keep_windows
+    from teamweave.analytics.pipeline import period_tables
+    from teamweave.analytics.quarters import MonthPiece
+    from teamweave.analytics.tie_store import no_window_ties, save_window_ties
+    from teamweave.analytics.windows import months_of, previous_window
+    from teamweave.network.period_analysis import visible_team_ties
+
+    pieces = {}
+    for quarter in quarters:
+        for month in months_of(quarter):
+            ties, persons = cache.file(BENCH_ORG, "month", month), cache.people_file(BENCH_ORG, "month", month)
+            if ties is not None and persons is not None:
+                pieces[month] = MonthPiece(ties, persons)
+    before = previous_window(quarters[0], period="quarter")
+    context = None if quarters[0] == first else {before: cache.file(BENCH_ORG, "quarter", before) or no_window_ties()}
+    tables = period_tables(
+        con, people=people, period="quarter", k=5, context=context, first_window=first, keep=quarters, months=pieces
+    )
+    visible_team_ties(keep_windows(tables.team_ties, quarters), keep_windows(tables.teams, quarters), k=5)
+    computed = sorted({r[0] for r in con.execute(_COMPUTED).fetchall()} & set(quarters))
+    cache.write(BENCH_ORG, "quarter", computed, partial(save_window_ties, con))
+    return tables
 
 
 def step_teamweave(data: Path) -> dict[str, float]:
@@ -363,7 +405,7 @@ def step_new_week(data: Path) -> dict[str, float]:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from teamweave.analytics.incremental import INTEGRATION_REACH, MARGIN, keep_windows, plan
+    from teamweave.analytics.incremental import INTEGRATION_REACH, MARGIN, changed_windows, keep_windows, plan
     from teamweave.analytics.integration import (
         contacts_of_newcomers,
         curves_from_contacts,
@@ -371,12 +413,14 @@ def step_new_week(data: Path) -> dict[str, float]:
         newcomers,
     )
     from teamweave.analytics.pipeline import connect, period_tables
+    from teamweave.analytics.quarters import save_month_people
     from teamweave.analytics.queries import load_table
     from teamweave.analytics.structure import structure_loaded
+    from teamweave.analytics.tie_store import save_window_ties
     from teamweave.analytics.ties import load_participants
     from teamweave.analytics.windows import previous_window
     from teamweave.network.period_analysis import visible_team_ties
-    from teamweave.store.tie_cache import TieCache
+    from teamweave.store.tie_cache import KEEP, TieCache
 
     people = pq.read_table(data / "people.parquet")
     bots = pq.read_table(data / "bots.parquet").column(0).to_pylist()
@@ -423,11 +467,19 @@ def step_new_week(data: Path) -> dict[str, float]:
         )
         visible_team_ties(between, teams, k=5)
         lap(f"period_{period}")
+        computed = sorted({r[0] for r in con.execute(_COMPUTED).fetchall()} & set(keep[period]))
+        people_pieces = partial(save_month_people, con) if period == "month" else None
+        cache.write(BENCH_ORG, period, computed[-KEEP:], partial(save_window_ties, con), save_people=people_pieces)
         if period == "month":
             structure_loaded(con, period=period, people=people, windows=keep[period])
             lap("month_structure")
         out[f"windows_{period}"] = len(keep[period])
         out[f"persons_{period}"] = persons.num_rows
+    quarters = changed_windows(first, last, period="quarter")  # from the kept months and the ones just recomputed
+    tables = _quarters(con, cache, people, quarters, first=None)
+    out["windows_quarter"] = len(quarters)
+    out["persons_quarter"] = keep_windows(tables.persons, quarters).num_rows
+    lap("period_quarter")
     cutoff = monday - INTEGRATION_REACH
     kept_contacts = cache.contacts(BENCH_ORG, complete_from=cutoff)
     out["kept_contacts_used"] = int(kept_contacts is not None)
