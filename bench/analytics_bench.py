@@ -190,12 +190,11 @@ def _teamweave(data: Path, extra: list[str], *, save_year: bool) -> dict[str, fl
     from teamweave.analytics.incremental import INTEGRATION_REACH, keep_windows
     from teamweave.analytics.integration import contacts_of_newcomers, curves_from_contacts, newcomer_contacts
     from teamweave.analytics.pipeline import connect, period_tables
-    from teamweave.analytics.quarters import save_month_people
-    from teamweave.analytics.tie_store import no_window_ties, save_window_ties
+    from teamweave.analytics.tie_store import no_window_ties
     from teamweave.analytics.ties import NAMED_TIES, load_participants
     from teamweave.analytics.windows import previous_window, window_start
-    from teamweave.network.period_analysis import visible_team_ties
-    from teamweave.store.tie_cache import KEEP, TieCache
+    from teamweave.network.period_analysis import keep_latest_ties, visible_team_ties
+    from teamweave.store.tie_cache import TieCache
 
     people = pq.read_table(data / "people.parquet")
     bots = pq.read_table(data / "bots.parquet").column(0).to_pylist()
@@ -255,9 +254,7 @@ def _teamweave(data: Path, extra: list[str], *, save_year: bool) -> dict[str, fl
                 keep_windows(t, windows) for t in (tables.persons, tables.teams, tables.team_ties)
             )
             lap(f"period_{period}")
-            computed = sorted({r[0] for r in con.execute(_COMPUTED).fetchall()} & set(windows))
-            people_pieces = partial(save_month_people, con) if period == "month" else None
-            cache.write(BENCH_ORG, period, computed[-KEEP:], partial(save_window_ties, con), save_people=people_pieces)
+            keep_latest_ties(con, cache, org=BENCH_ORG, period=period, keep=windows, work_day=WORK_DAY)  # as analyze
             lap(f"keep_ties_{period}")
             visible_team_ties(between, teams, k=5)  # the k filter analyze applies to team ties
             lap(f"visible_team_ties_{period}")
@@ -275,16 +272,16 @@ def _teamweave(data: Path, extra: list[str], *, save_year: bool) -> dict[str, fl
                 )
                 excluded += time.perf_counter() - clock
                 clock = time.perf_counter()
+        for period in ("week", "month"):
+            if first_window[period] is None:
+                first_window[period] = con.execute(f"SELECT min({period}) FROM tw_participants").fetchall()[0][0]
         for quarter in sorted(q for q, last in closing.items() if last == index):  # as network.monthly
-            first_window["quarter"] = first_window["quarter"] or quarter
+            first_window["quarter"] = window_start(first_window["month"] or quarter, period="quarter")
             tables = _quarters(con, cache, people, [quarter], first=first_window["quarter"])
             out["windows_quarter"] += 1
             out["persons_quarter"] += keep_windows(tables.persons, [quarter]).num_rows
             out["ties_quarter"] += tables.ties
             lap("period_quarter")
-        for period in ("week", "month"):
-            if first_window[period] is None:
-                first_window[period] = con.execute(f"SELECT min({period}) FROM tw_participants").fetchall()[0][0]
     gathered = pa.concat_tables(contacts)
     out["newcomers"] = curves_from_contacts(con, gathered, first_day=first_day, last_day=last_day).num_rows
     started_from = last_day - INTEGRATION_REACH  # the newest newcomers' contacts kept, as analyze keeps them
@@ -308,8 +305,8 @@ def _teamweave(data: Path, extra: list[str], *, save_year: bool) -> dict[str, fl
     return out
 
 
-_COMPUTED = "SELECT window_start FROM tw_ties UNION SELECT window_start FROM tw_activity"
-"""The windows a pass computed (with ties or activity), whose ties ``analyze`` keeps."""
+WORK_DAY = (8, 19)
+"""The working day (``period_tables``' default), for the people pieces the tie cache keeps."""
 
 
 def _quarters(con: Any, cache: Any, people: Any, quarters: list[Any], *, first: Any) -> Any:
@@ -318,25 +315,22 @@ def _quarters(con: Any, cache: Any, people: Any, quarters: list[Any], *, first: 
     filter of team ties and the quarters' ties kept."""
     from teamweave.analytics.incremental import keep_windows
     from teamweave.analytics.pipeline import period_tables
-    from teamweave.analytics.quarters import MonthPiece
-    from teamweave.analytics.tie_store import no_window_ties, save_window_ties
+    from teamweave.analytics.tie_store import no_window_ties
     from teamweave.analytics.windows import months_of, previous_window
-    from teamweave.network.period_analysis import visible_team_ties
+    from teamweave.network.period_analysis import keep_latest_ties, month_pieces, visible_team_ties
 
-    pieces = {}
-    for quarter in quarters:
-        for month in months_of(quarter):
-            ties, persons = cache.file(BENCH_ORG, "month", month), cache.people_file(BENCH_ORG, "month", month)
-            if ties is not None and persons is not None:
-                pieces[month] = MonthPiece(ties, persons)
+    pieces = month_pieces(cache, org=BENCH_ORG, months=[m for q in quarters for m in months_of(q)])
     before = previous_window(quarters[0], period="quarter")
-    context = None if quarters[0] == first else {before: cache.file(BENCH_ORG, "quarter", before) or no_window_ties()}
+    context = (
+        None
+        if first is not None and quarters[0] <= first
+        else {before: cache.file(BENCH_ORG, "quarter", before) or no_window_ties()}
+    )
     tables = period_tables(
         con, people=people, period="quarter", k=5, context=context, first_window=first, keep=quarters, months=pieces
     )
     visible_team_ties(keep_windows(tables.team_ties, quarters), keep_windows(tables.teams, quarters), k=5)
-    computed = sorted({r[0] for r in con.execute(_COMPUTED).fetchall()} & set(quarters))
-    cache.write(BENCH_ORG, "quarter", computed, partial(save_window_ties, con))
+    keep_latest_ties(con, cache, org=BENCH_ORG, period="quarter", keep=quarters, work_day=WORK_DAY)
     return tables
 
 
@@ -413,14 +407,12 @@ def step_new_week(data: Path) -> dict[str, float]:
         newcomers,
     )
     from teamweave.analytics.pipeline import connect, period_tables
-    from teamweave.analytics.quarters import save_month_people
     from teamweave.analytics.queries import load_table
     from teamweave.analytics.structure import structure_loaded
-    from teamweave.analytics.tie_store import save_window_ties
     from teamweave.analytics.ties import load_participants
     from teamweave.analytics.windows import previous_window
-    from teamweave.network.period_analysis import visible_team_ties
-    from teamweave.store.tie_cache import KEEP, TieCache
+    from teamweave.network.period_analysis import keep_latest_ties, visible_team_ties
+    from teamweave.store.tie_cache import TieCache
 
     people = pq.read_table(data / "people.parquet")
     bots = pq.read_table(data / "bots.parquet").column(0).to_pylist()
@@ -467,9 +459,7 @@ def step_new_week(data: Path) -> dict[str, float]:
         )
         visible_team_ties(between, teams, k=5)
         lap(f"period_{period}")
-        computed = sorted({r[0] for r in con.execute(_COMPUTED).fetchall()} & set(keep[period]))
-        people_pieces = partial(save_month_people, con) if period == "month" else None
-        cache.write(BENCH_ORG, period, computed[-KEEP:], partial(save_window_ties, con), save_people=people_pieces)
+        keep_latest_ties(con, cache, org=BENCH_ORG, period=period, keep=keep[period], work_day=WORK_DAY)
         if period == "month":
             structure_loaded(con, period=period, people=people, windows=keep[period])
             lap("month_structure")

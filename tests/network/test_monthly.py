@@ -10,7 +10,7 @@ curves and the same summary.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -84,3 +84,36 @@ def test_month_by_month_keeps_the_latest_ties_for_the_next_week(session: Session
 def _kept_files(cache: TieCache) -> dict[str, list[str]]:
     folder = cache.root / f"org={ORG}" / f"v{FORMAT}"
     return {p: sorted(f.name for f in (folder / p).iterdir()) for p in ("week", "month", "quarter")}
+
+
+def test_quarters_month_by_month_at_the_data_edges(session: Session, tmp_path: Path) -> None:
+    """Data from Monday 1 January 2024, 00:00 UTC (the first day of a quarter: the first pass also owns the
+    December before it, whose quarter is not the data's first) to an act at 22:00 UTC on Wednesday 31 January,
+    which is Thursday 1 February, 11:00 in Auckland: February has no UTC event, only that working day, whose
+    focus counts in the first quarter. Month by month stores what one pass does."""
+    seed(session)
+    store = EventStore(tmp_path / "events")
+    store.append(ORG, events(datetime(2024, 1, 1, tzinfo=UTC), 3, seed=11))
+    late = datetime(2024, 1, 31, 22, tzinfo=UTC)
+    store.append(
+        ORG,
+        [
+            Interaction(
+                org=ORG,
+                event_id="late",
+                source="slack",
+                kind="message",
+                ts=late,
+                actor=person(4),  # Pacific/Auckland
+                targets=(person(1),),
+                audience=1,
+            )
+        ],
+    )
+    analyze(session, org=ORG, events=store, k=2, by_month=False)
+    whole = stored_rows(session)
+    clear(session)
+    analyze(session, org=ORG, events=store, k=2, by_month=True)
+    assert stored_rows(session) == whole
+    quarters = [r for r in whole["PersonMetric"] if r[1] == "quarter"]
+    assert {r[2] for r in quarters} == {date(2024, 1, 1)}

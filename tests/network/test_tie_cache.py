@@ -8,11 +8,13 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from tests.network.seeded_org import FIRST, NEW_WEEK, ORG, clear, events, seed, stored_rows
 
 from teamweave.analytics.windows import previous_window
 from teamweave.network.analysis import analyze
+from teamweave.network.models import PersonMetric
 from teamweave.store.events import EventStore
 from teamweave.store.tie_cache import KEEP, TieCache
 
@@ -62,6 +64,15 @@ def test_the_kept_ties_are_what_the_run_compares_with(session: Session, tmp_path
     cache.replace(ORG, "week", {week_before: kept.slice(0, 0)})
     analyze(session, org=ORG, events=store, k=2, since=NEW_WEEK.date())
     tampered = stored_rows(session)
+    # the first recomputed week was compared with the kept (emptied) week before: each of its ties is a change
+    first = previous_window(NEW_WEEK.date(), period="week")
+    changes = session.execute(
+        select(PersonMetric.ties, PersonMetric.ties_change).where(
+            PersonMetric.period == "week", PersonMetric.window_start == first
+        )
+    ).all()
+    assert changes
+    assert all(change == ties for ties, change in changes)
     assert tampered != _full(session, store)
 
 

@@ -28,9 +28,9 @@ from teamweave.errors import TeamweaveError
 
 DEFAULT_MEMORY_LIMIT = "2.5GB"
 """DuckDB's memory for an analysis (beyond it, joins and groupings spill to disk): with a month of events at a
-time, 2.5 GB keeps a 100M-event analysis under 4 GiB of peak memory (the whole ``analyze`` 3.48 GiB, its
-aggregation 3.61 GiB; docs/performance.md, session 9) and spills less of a month's participation table than
-2 GB did: the bench's aggregation 525 s against 571 s on one quiet machine (session 8)."""
+time, 2.5 GB keeps a 100M-event analysis under 4 GiB of peak memory (the whole ``analyze`` 3.57 GiB, its
+aggregation 3.59 GiB, quarters included; docs/performance.md, session 10) and spills less of a month's
+participation table than 2 GB did: the bench's aggregation 525 s against 571 s on one quiet machine (session 8)."""
 
 
 @dataclass(frozen=True)
@@ -102,6 +102,8 @@ def period_tables(
         raise TeamweaveError(f"a {period} is not combined from months", where="period", hint="use quarter")
     for window, ties in (context or {}).items():
         put_window_ties(con, window, ties)
+    if first_window is None and context:  # a window of the data (kept: it had ties or activity), even without ties
+        first_window = min(context)
     persons = person_metrics_loaded(
         con,
         period=period,

@@ -21,7 +21,6 @@ from sqlalchemy.orm import Session
 from teamweave.analytics.incremental import INTEGRATION_REACH, MARGIN, changed_windows, plan
 from teamweave.analytics.integration import contacts_of_newcomers, curves_from_contacts, newcomer_contacts, newcomers
 from teamweave.analytics.pipeline import connect
-from teamweave.analytics.quarters import MonthPiece
 from teamweave.analytics.queries import load_table
 from teamweave.analytics.ties import people_table
 from teamweave.analytics.windows import PERIODS, check_period, months_of, previous_window, window_start
@@ -30,7 +29,7 @@ from teamweave.network import writer
 from teamweave.network.event_spans import days_from, instant, span
 from teamweave.network.models import AnalysisRun
 from teamweave.network.monthly import analyze_by_month, period_runs
-from teamweave.network.period_analysis import Inputs, PeriodResult, analyze_period
+from teamweave.network.period_analysis import Inputs, PeriodResult, analyze_period, month_pieces
 from teamweave.people import service as people_service
 from teamweave.progress import NullProgress, ProgressReporter
 from teamweave.store.events import EventStore
@@ -188,8 +187,8 @@ def _quarter_plan(
     first_month = window_start(row[0] - MARGIN, period="month")
     last_month = window_start(days[1] + MARGIN, period="month")
     needed = [m for q in quarters for m in months_of(q) if first_month <= m <= last_month]
-    stays = sorted(set(cache.windows(org, "month")) | set(recomputed))[-KEEP:]
-    kept = set(stays) & set(cache.windows(org, "month"))
+    stays = sorted(set(cache.windows(org, "month", people=True)) | set(recomputed))[-KEEP:]
+    kept = set(stays) & set(cache.windows(org, "month", people=True))
     if any(m not in recomputed and m not in kept for m in needed):
         return None
     before = previous_window(quarters[0], period="quarter")
@@ -212,11 +211,6 @@ def _combine_quarters(
 ) -> PeriodResult:
     """The quarters of ``plan`` from the pieces of their months (kept by the cache, this run's months among them:
     a month without any had no events)."""
-    pieces = {}
-    for month in plan.months:
-        ties, people = cache.file(org, "month", month), cache.people_file(org, "month", month)
-        if ties is not None and people is not None:
-            pieces[month] = MonthPiece(ties, people)
     return analyze_period(
         session,
         con,
@@ -229,7 +223,7 @@ def _combine_quarters(
         keep=plan.quarters,
         context=plan.context,
         first_window=plan.first,
-        months=pieces,
+        months=month_pieces(cache, org=org, months=plan.months),
     )
 
 

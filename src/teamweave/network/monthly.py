@@ -20,13 +20,12 @@ from sqlalchemy.orm import Session
 
 from teamweave.analytics.chunks import Chunk, month_chunks
 from teamweave.analytics.integration import curves_from_contacts, newcomer_contacts
-from teamweave.analytics.quarters import MonthPiece
 from teamweave.analytics.tie_store import no_window_ties
 from teamweave.analytics.windows import months_of, previous_window, window_start
 from teamweave.errors import TeamweaveError
 from teamweave.network import writer
 from teamweave.network.event_spans import span
-from teamweave.network.period_analysis import Inputs, PeriodResult, analyze_period
+from teamweave.network.period_analysis import Inputs, PeriodResult, analyze_period, month_pieces
 from teamweave.progress import ProgressReporter
 from teamweave.store.tie_cache import TieCache
 
@@ -102,7 +101,7 @@ def analyze_by_month(
         for period in _loaded(periods):
             windows = chunk.windows[period]
             context = None
-            if index > 0:
+            if index > 0 and first_window[period] is not None:  # (no window before the data's first)
                 before = previous_window(windows[0], period=period)
                 context = {before: cache.file(org, period, before) or no_window_ties()}
             found[period].append(
@@ -126,8 +125,12 @@ def analyze_by_month(
                     " (SELECT unnest($windows::DATE[]))",
                     {"windows": windows},
                 )
+        for period in _loaded(periods):
+            if first_window[period] is None:  # the participants' columns are named after the periods
+                first_window[period] = con.execute(f"SELECT min({period}) FROM tw_participants").fetchall()[0][0]
         for quarter in sorted(q for q, last in closing.items() if last == index):
-            first_quarter = first_window["quarter"] = first_window["quarter"] or quarter
+            month = first_window["month"]  # the data's first quarter holds its first month
+            first_quarter = first_window["quarter"] = window_start(month or quarter, period="quarter")
             found["quarter"].append(
                 _combine_quarter(
                     session,
@@ -141,9 +144,6 @@ def analyze_by_month(
                     first=first_quarter,
                 )
             )
-        for period in _loaded(periods):
-            if first_window[period] is None:  # the participants' columns are named after the periods
-                first_window[period] = con.execute(f"SELECT min({period}) FROM tw_participants").fetchall()[0][0]
     pairs = int(con.execute("SELECT count(*) FROM (SELECT DISTINCT a_id, b_id FROM tw_seen_pairs)").fetchall()[0][0])
     con.execute("DROP TABLE tw_seen_pairs")
     gathered = pa.concat_tables(contacts)
@@ -164,14 +164,10 @@ def _combine_quarter(
     first: date,
 ) -> PeriodResult:
     """The metrics of one quarter, from the pieces of its months that the passes kept (a month without any had
-    no events) and the ties of the quarter before (none before the first)."""
-    pieces = {}
-    for month in months_of(quarter):
-        ties, people = cache.file(org, "month", month), cache.people_file(org, "month", month)
-        if ties is not None and people is not None:
-            pieces[month] = MonthPiece(ties, people)
+    no events) and the ties of the quarter before (none before ``first``, the data's first quarter)."""
+    pieces = month_pieces(cache, org=org, months=months_of(quarter))
     before = previous_window(quarter, period="quarter")
-    context = None if quarter == first else {before: cache.file(org, "quarter", before) or no_window_ties()}
+    context = None if quarter <= first else {before: cache.file(org, "quarter", before) or no_window_ties()}
     return analyze_period(
         session,
         con,

@@ -4,7 +4,7 @@ next incremental run. ``network.analysis`` decides which events are loaded and w
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
@@ -20,7 +20,7 @@ from teamweave.analytics.incremental import keep_windows
 from teamweave.analytics.pipeline import period_tables
 from teamweave.analytics.quarters import MonthPiece, save_month_people
 from teamweave.analytics.structure import STRUCTURE_PERIODS, structure_loaded
-from teamweave.analytics.tie_store import save_window_ties
+from teamweave.analytics.tie_store import no_window_ties, save_window_ties
 from teamweave.analytics.ties import load_participants
 from teamweave.network import writer
 from teamweave.privacy.thresholds import effective_k, passes
@@ -120,7 +120,7 @@ def analyze_period(
         keep=keep,
         months=months,
     )
-    _keep_latest_ties(con, cache, org=org, period=period, keep=keep, work_day=work_day)
+    keep_latest_ties(con, cache, org=org, period=period, keep=keep, work_day=work_day)
     progress.advance(2)
     persons, teams, between = tables.persons, tables.teams, tables.team_ties
     if keep is not None:
@@ -142,7 +142,18 @@ def analyze_period(
     return PeriodResult(windows, set(persons.column("person").to_pylist()), tables.pairs, hidden, latest)
 
 
-def _keep_latest_ties(
+def month_pieces(cache: TieCache, *, org: str, months: Iterable[date]) -> dict[date, MonthPiece]:
+    """The kept pieces of ``months`` (``analytics.quarters``): those whose people piece is kept, with their ties
+    (none kept: the month had no ties). A month left out had no events."""
+    pieces = {}
+    for month in months:
+        people = cache.people_file(org, "month", month)
+        if people is not None:
+            pieces[month] = MonthPiece(cache.file(org, "month", month) or no_window_ties(), people)
+    return pieces
+
+
+def keep_latest_ties(
     con: duckdb.DuckDBPyConnection,
     cache: TieCache,
     *,
@@ -153,12 +164,16 @@ def _keep_latest_ties(
 ) -> None:
     """Keep the ties of the latest computed windows that have ties or activity (all windows in a full run, which
     first forgets what was kept; the recomputed ones in an incremental run or a monthly pass) for the next
-    incremental run, and the people pieces of months (``analytics.quarters``)."""
+    incremental run, and the people pieces of months (``analytics.quarters``): also of a month with only the
+    focus of local days (an event late on the last UTC day of a month is the next morning in Auckland)."""
     if keep is None:
         cache.clear(org, period)
     rows = con.execute("SELECT window_start FROM tw_ties UNION SELECT window_start FROM tw_activity").fetchall()
     computed = sorted(r[0] for r in rows if keep is None or r[0] in keep)
     people = None
     if period == "month":
-        people = partial(save_month_people, con, work_day_start=work_day[0], work_day_end=work_day[1])
-    cache.write(org, period, computed[-KEEP:], partial(save_window_ties, con), save_people=people)
+        rows += con.execute("SELECT DISTINCT window_start FROM tw_focus").fetchall()
+        pieces = sorted({r[0] for r in rows if keep is None or r[0] in keep})
+        saver = partial(save_month_people, con, work_day_start=work_day[0], work_day_end=work_day[1])
+        people = (pieces[-KEEP:], saver)
+    cache.write(org, period, computed[-KEEP:], partial(save_window_ties, con), people=people)

@@ -36,8 +36,8 @@ KEEP: Final = 5
 """Windows kept per period: a new week's first recomputed window is at most two windows before the last, and a
 quarter it changes needs the months of that quarter up to the new events (at most four, with a quarter before)."""
 FORMAT: Final = 2
-"""The layout of the kept files (2: ties with direction flags; months with people pieces). Files of another
-layout are in another folder: never read, gone when the org's cache is cleared."""
+"""The layout of the kept files (2: ties with direction flags; months with people pieces). Files of the layout
+before are in another folder: never read, gone when their period or the org's cache is cleared."""
 PEOPLE_SUFFIX: Final = ".people.parquet"
 COMPLETE_FROM: Final = b"teamweave.complete_from"
 """Schema metadata of the kept contacts: the first start date for which every newcomer's contacts are there."""
@@ -77,10 +77,11 @@ class TieCache:
         path = self._folder(org, period) / f"{window.isoformat()}{PEOPLE_SUFFIX}"
         return path if path.is_file() else None
 
-    def windows(self, org: str, period: str) -> list[date]:
-        """The windows whose ties are kept, in order."""
+    def windows(self, org: str, period: str, *, people: bool = False) -> list[date]:
+        """The windows whose ties (with ``people``: whose people pieces) are kept, in order."""
         folder = self._folder(org, period)
-        found = folder.glob("*.parquet") if folder.is_dir() else ()
+        pattern = f"*{PEOPLE_SUFFIX}" if people else "*-??.parquet"
+        found = folder.glob(pattern) if folder.is_dir() else ()
         return sorted({date.fromisoformat(p.name.split(".")[0]) for p in found})
 
     def write(
@@ -90,20 +91,21 @@ class TieCache:
         windows: Sequence[date],
         save: Callable[[date, Path], None],
         *,
-        save_people: Callable[[date, Path], None] | None = None,
+        people: tuple[Sequence[date], Callable[[date, Path], None]] | None = None,
     ) -> None:
         """Keep the ties of ``windows``, each written by ``save(window, path)`` (e.g. straight from DuckDB, so a
-        month's ties never become a Python table), and their people pieces by ``save_people`` when given, then
-        only the latest :data:`KEEP` windows of the period."""
+        month's ties never become a Python table), and ``people``: the windows whose people pieces to keep and
+        what writes one (a month's ties first: a month whose people piece is kept has its ties kept, or had
+        none), then only the latest :data:`KEEP` windows of the period."""
         folder = self._folder(org, period)
         folder.mkdir(parents=True, exist_ok=True)
-        for window in windows:
-            savers = [(".parquet", save)] + ([(PEOPLE_SUFFIX, save_people)] if save_people else [])
-            for suffix, saver in savers:
-                path = folder / f"{window.isoformat()}{suffix}"
-                partial = folder / f"{window.isoformat()}.partial"
-                saver(window, partial)
-                partial.replace(path)
+        jobs = [(window, ".parquet", save) for window in windows]
+        if people is not None:
+            jobs += [(window, PEOPLE_SUFFIX, people[1]) for window in people[0]]
+        for window, suffix, saver in jobs:
+            partial = folder / f"{window.isoformat()}.partial"
+            saver(window, partial)
+            partial.replace(folder / f"{window.isoformat()}{suffix}")
         self._trim(folder)
 
     def replace(self, org: str, period: str, tables: Mapping[date, pa.Table]) -> None:
@@ -149,6 +151,9 @@ class TieCache:
                 stale.unlink()
 
     def clear(self, org: str, period: str | None = None) -> None:
-        """Forget the org's kept ties (of one period, when given)."""
+        """Forget the org's kept ties (of one period, when given, with that period's files of the layout before
+        this :data:`FORMAT`)."""
+        if period is not None:
+            shutil.rmtree(self._org(org) / period, ignore_errors=True)
         target = self._org(org) if period is None else self._folder(org, period)
         shutil.rmtree(target, ignore_errors=True)
