@@ -29,7 +29,7 @@ from teamweave.network import writer
 from teamweave.network.event_spans import days_from, instant, span
 from teamweave.network.models import AnalysisRun
 from teamweave.network.monthly import analyze_by_month, period_runs
-from teamweave.network.period_analysis import Inputs, PeriodResult, analyze_period, month_pieces
+from teamweave.network.period_analysis import Inputs, PeriodResult, analyze_period, analyze_quarters
 from teamweave.people import service as people_service
 from teamweave.progress import NullProgress, ProgressReporter
 from teamweave.store.events import EventStore
@@ -136,8 +136,16 @@ def _incremental(
     for p in chosen:
         if p == "quarter" and quarters is not None:
             results.append(
-                _combine_quarters(
-                    session, con, org=org, plan=quarters, inputs=inputs, k=k, progress=progress, cache=cache
+                analyze_quarters(
+                    session,
+                    con,
+                    org=org,
+                    quarters=quarters.quarters,
+                    inputs=inputs,
+                    k=k,
+                    progress=progress,
+                    cache=cache,
+                    first=quarters.first,
                 )
             )
             continue
@@ -162,15 +170,11 @@ def _incremental(
 
 @dataclass(frozen=True)
 class _QuarterPlan:
-    """The quarters a new week changes, combined from month pieces (``analytics.quarters``)."""
+    """The quarters a new week changes, to combine from month pieces (``analytics.quarters``)."""
 
     quarters: list[date]
-    months: list[date]
-    """The months whose pieces they need: kept, or recomputed by this run's month period."""
-    context: dict[date, Path] | None
-    """The kept ties of the quarter before the first (None: the first is the data's first quarter)."""
     first: date | None
-    """The data's first quarter, when it is among ``quarters``."""
+    """The data's first quarter, when it is among ``quarters`` (else the kept ties of the one before are read)."""
 
 
 def _quarter_plan(
@@ -193,38 +197,8 @@ def _quarter_plan(
         return None
     before = previous_window(quarters[0], period="quarter")
     if before < window_start(first_month, period="quarter"):
-        return _QuarterPlan(quarters, needed, None, quarters[0])
-    ties = cache.file(org, "quarter", before)
-    return None if ties is None else _QuarterPlan(quarters, needed, {before: ties}, None)
-
-
-def _combine_quarters(
-    session: Session,
-    con: duckdb.DuckDBPyConnection,
-    *,
-    org: str,
-    plan: _QuarterPlan,
-    inputs: Inputs,
-    k: int,
-    progress: ProgressReporter,
-    cache: TieCache,
-) -> PeriodResult:
-    """The quarters of ``plan`` from the pieces of their months (kept by the cache, this run's months among them:
-    a month without any had no events)."""
-    return analyze_period(
-        session,
-        con,
-        org=org,
-        period="quarter",
-        inputs=inputs,
-        k=k,
-        progress=progress,
-        cache=cache,
-        keep=plan.quarters,
-        context=plan.context,
-        first_window=plan.first,
-        months=month_pieces(cache, org=org, months=plan.months),
-    )
+        return _QuarterPlan(quarters, quarters[0])
+    return None if cache.file(org, "quarter", before) is None else _QuarterPlan(quarters, None)
 
 
 def _store_new_integration(

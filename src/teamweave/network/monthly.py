@@ -21,11 +21,11 @@ from sqlalchemy.orm import Session
 from teamweave.analytics.chunks import Chunk, month_chunks
 from teamweave.analytics.integration import curves_from_contacts, newcomer_contacts
 from teamweave.analytics.tie_store import no_window_ties
-from teamweave.analytics.windows import months_of, previous_window, window_start
+from teamweave.analytics.windows import previous_window, window_start
 from teamweave.errors import TeamweaveError
 from teamweave.network import writer
 from teamweave.network.event_spans import span
-from teamweave.network.period_analysis import Inputs, PeriodResult, analyze_period, month_pieces
+from teamweave.network.period_analysis import Inputs, PeriodResult, analyze_period, analyze_quarters
 from teamweave.progress import ProgressReporter
 from teamweave.store.tie_cache import TieCache
 
@@ -132,11 +132,11 @@ def analyze_by_month(
             month = first_window["month"]  # the data's first quarter holds its first month
             first_quarter = first_window["quarter"] = window_start(month or quarter, period="quarter")
             found["quarter"].append(
-                _combine_quarter(
+                analyze_quarters(
                     session,
                     con,
                     org=org,
-                    quarter=quarter,
+                    quarters=[quarter],
                     inputs=inputs,
                     k=k,
                     progress=progress,
@@ -149,39 +149,6 @@ def analyze_by_month(
     gathered = pa.concat_tables(contacts)
     curves = curves_from_contacts(con, gathered, first_day=first_day, last_day=last_day)
     return MonthlyRun([_combined(found[p], pairs) for p in periods], gathered, curves, last_day)
-
-
-def _combine_quarter(
-    session: Session,
-    con: duckdb.DuckDBPyConnection,
-    *,
-    org: str,
-    quarter: date,
-    inputs: Inputs,
-    k: int,
-    progress: ProgressReporter,
-    cache: TieCache,
-    first: date,
-) -> PeriodResult:
-    """The metrics of one quarter, from the pieces of its months that the passes kept (a month without any had
-    no events) and the ties of the quarter before (none before ``first``, the data's first quarter)."""
-    pieces = month_pieces(cache, org=org, months=months_of(quarter))
-    before = previous_window(quarter, period="quarter")
-    context = None if quarter <= first else {before: cache.file(org, "quarter", before) or no_window_ties()}
-    return analyze_period(
-        session,
-        con,
-        org=org,
-        period="quarter",
-        inputs=inputs,
-        k=k,
-        progress=progress,
-        cache=cache,
-        keep=[quarter],
-        context=context,
-        first_window=first,
-        months=pieces,
-    )
 
 
 def _combined(results: list[PeriodResult], pairs: int) -> PeriodResult:

@@ -22,6 +22,7 @@ from teamweave.analytics.quarters import MonthPiece, save_month_people
 from teamweave.analytics.structure import STRUCTURE_PERIODS, structure_loaded
 from teamweave.analytics.tie_store import no_window_ties, save_window_ties
 from teamweave.analytics.ties import load_participants
+from teamweave.analytics.windows import months_of, previous_window
 from teamweave.network import writer
 from teamweave.privacy.thresholds import effective_k, passes
 from teamweave.progress import ProgressReporter
@@ -140,6 +141,42 @@ def analyze_period(
     progress.advance()
     windows = tables.windows if keep is None else len(set(teams.column("window_start").to_pylist()))
     return PeriodResult(windows, set(persons.column("person").to_pylist()), tables.pairs, hidden, latest)
+
+
+def analyze_quarters(
+    session: Session,
+    con: duckdb.DuckDBPyConnection,
+    *,
+    org: str,
+    quarters: list[date],
+    inputs: Inputs,
+    k: int,
+    progress: ProgressReporter,
+    cache: TieCache,
+    first: date | None,
+) -> PeriodResult:
+    """:func:`analyze_period` of ``quarters`` (in order) combined from the kept pieces of their months
+    (:func:`month_pieces`; the months a run computes are kept before it combines them), with the kept ties of the
+    quarter before them (none kept: it had no ties), unless the first of them is ``first``, the data's first
+    quarter, or comes before it (``None``: the data began earlier). Needs the people loaded (``tw_nodes``)."""
+    before = previous_window(quarters[0], period="quarter")
+    context = None
+    if first is None or quarters[0] > first:
+        context = {before: cache.file(org, "quarter", before) or no_window_ties()}
+    return analyze_period(
+        session,
+        con,
+        org=org,
+        period="quarter",
+        inputs=inputs,
+        k=k,
+        progress=progress,
+        cache=cache,
+        keep=quarters,
+        context=context,
+        first_window=first,
+        months=month_pieces(cache, org=org, months=[m for q in quarters for m in months_of(q)]),
+    )
 
 
 def month_pieces(cache: TieCache, *, org: str, months: Iterable[date]) -> dict[date, MonthPiece]:
