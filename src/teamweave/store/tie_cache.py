@@ -33,8 +33,8 @@ import pyarrow.parquet as pq
 from teamweave.store.events import EventStore, safe_org
 
 KEEP: Final = 5
-"""Windows kept per period: a new week's first recomputed window is at most two windows before the last, and a
-quarter it changes needs the months of that quarter up to the new events (at most four, with a quarter before)."""
+"""Windows kept per period: a new week's first recomputed window is at most two windows before the last, and the
+quarters it changes need their months up to the new events: four when the week runs into a new quarter."""
 FORMAT: Final = 2
 """The layout of the kept files (2: ties with direction flags; months with people pieces). Files of the layout
 before are in another folder: never read, gone when their period or the org's cache is cleared."""
