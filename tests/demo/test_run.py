@@ -309,10 +309,13 @@ def test_the_quarters_show_the_silo_and_the_pages_show_the_quarters(prepared: Pr
         assert page.status_code == 200
         assert "Quarter starting" in page.text
         assert 'href="?period=quarter" class="on"' in page.text
+        assert "Too few windows yet to test for a change" in page.text  # four finished quarters
+        assert "Too few windows yet to test" not in client.get("/org?period=month").text
         assert len(client.get("/api/org?period=quarter").json()["nodes"]) > 1
         team = client.get(f"/teams/{siloed}?period=quarter")
         assert team.status_code == 200
         assert "quarter starting" in team.text
+        assert "Too few windows yet to test for a change" in team.text
         log_in(client, member.username, info.password)
         me = client.get("/me").text
         assert "Ties per quarter" in me

@@ -16,7 +16,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from teamweave.analytics.trends import Change, detect_changes
+from teamweave.analytics.trends import MIN_BASELINE, Change, detect_changes
 from teamweave.analytics.windows import next_window, window_name
 from teamweave.network import repository, service
 from teamweave.network.models import PersonMetric, TeamMetric
@@ -82,7 +82,7 @@ class MetricTrend:
     points: list[tuple[date, float | None]]
     changes: list[TrendChange] = field(default_factory=list)
     period: str = "week"
-    """The windows' period (``week`` or ``month``): how the evidence names a window."""
+    """The windows' period (``week``, ``month`` or ``quarter``): how the evidence names a window."""
 
     @property
     def percent(self) -> bool:
@@ -224,6 +224,19 @@ def _weighted(teams: list[TeamMetric], metric: str) -> float | None:
     pairs = [(m.members, value) for m in teams if (value := getattr(m, metric)) is not None]
     people = sum(n for n, _ in pairs)
     return round(sum(n * v for n, v in pairs) / people, 3) if people else None
+
+
+def enough_windows(trends: Sequence[MetricTrend]) -> bool:
+    """Whether some series has a window with enough known windows before it to be tested
+    (``analytics.trends.MIN_BASELINE``): with fewer (a year of quarters), "no change" would say nothing.
+
+    Examples
+    --------
+    >>> four = [(date(2026, m, 1), 1.0) for m in (1, 4, 7, 10)]
+    >>> enough_windows([MetricTrend("ties", "ties", "count", four)])
+    False
+    """
+    return any(sum(v is not None for _, v in t.points) > MIN_BASELINE for t in trends)
 
 
 def recent_changes(trends: Sequence[MetricTrend], *, last: int = 3) -> list[tuple[MetricTrend, TrendChange]]:

@@ -264,7 +264,11 @@ def my_page(request: Request, user: CurrentUser, session: DbSession) -> Response
     week = weekly.windows[-1] if weekly.windows else None
     week_trends = network_trends.my_trends(session, org=settings.org, pseudonym=pseudonym, period="week")
     month_trends = network_trends.my_trends(session, org=settings.org, pseudonym=pseudonym, period="month")
-    recent = network_trends.recent_changes(month_trends) + network_trends.recent_changes(week_trends)
+    recent = [
+        *network_trends.recent_changes(quarter_trends),
+        *network_trends.recent_changes(month_trends),
+        *network_trends.recent_changes(week_trends),
+    ]
     return render(
         request,
         "me.html",

@@ -60,6 +60,7 @@ def org_page(
         svg=org_map_svg(result),
         ranked=ranked,
         changes=changes,
+        tested=network_trends.enough_windows(trends),
         charts=_org_charts(trends),
         structure=structure,
         structure_chart=_structure_chart(structure),

@@ -171,6 +171,7 @@ def team_page(
         health=health,
         charts=charts,
         changes=changes,
+        tested=network_trends.enough_windows(trends),
         overlap=overlap,
         newcomers=network_integration.team_integration(
             session, org=settings.org, team_id=team_id, k=settings.min_group_size
