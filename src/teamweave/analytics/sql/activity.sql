@@ -3,7 +3,9 @@
 -- theirs in the window had a known duration).
 WITH counted AS (  -- per integer id (numbered in pseudonym order); named once per row at the end
     SELECT
-        CASE $period WHEN 'week' THEN week WHEN 'month' THEN month WHEN 'quarter' THEN date_trunc('quarter', month)::DATE END AS window_start,
+        CASE $period
+            WHEN 'week' THEN week WHEN 'month' THEN month WHEN 'quarter' THEN date_trunc('quarter', month)::DATE
+        END AS window_start,
         pid,
         count(*) FILTER (WHERE NOT tool) AS human_events,
         count(*) FILTER (WHERE tool) AS tool_events,

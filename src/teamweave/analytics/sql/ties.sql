@@ -13,7 +13,9 @@ WITH wanted AS NOT MATERIALIZED (  -- read where it is used, twice for meetings:
     SELECT *
     FROM (
         SELECT
-            CASE $period WHEN 'week' THEN week WHEN 'month' THEN month WHEN 'quarter' THEN date_trunc('quarter', month)::DATE END AS window_start,
+            CASE $period
+                WHEN 'week' THEN week WHEN 'month' THEN month WHEN 'quarter' THEN date_trunc('quarter', month)::DATE
+            END AS window_start,
             event_key, pid, actor_pid, team, actor_team, is_actor, tool, sync, medium, units, others
         FROM tw_participants
     )
