@@ -191,8 +191,8 @@ def _quarter_plan(
     first_month = window_start(row[0] - MARGIN, period="month")
     last_month = window_start(days[1] + MARGIN, period="month")
     needed = [m for q in quarters for m in months_of(q) if first_month <= m <= last_month]
-    stays = sorted(set(cache.windows(org, "month", people=True)) | set(recomputed))[-KEEP:]
-    kept = set(stays) & set(cache.windows(org, "month", people=True))
+    pieces = set(cache.windows(org, "month", people=True))
+    kept = pieces & set(sorted(pieces | set(recomputed))[-KEEP:])  # what stays once this run's months are kept
     if any(m not in recomputed and m not in kept for m in needed):
         return None
     before = previous_window(quarters[0], period="quarter")

@@ -51,7 +51,6 @@ def _change_words(change: int | None, noun: str) -> str:
 
 def plain_words(latest: PersonMetric | None, window: date | None, settings: Settings, period: str) -> list[str]:
     """The person's metrics in the latest window of the organisation, said in plain sentences."""
-    noun = period
     if window is None:
         return ["There is no analysed activity yet."]
     if latest is None or latest.window_start != window:
@@ -60,7 +59,7 @@ def plain_words(latest: PersonMetric | None, window: date | None, settings: Sett
     close = {0: "none of them", 1: "1 of them"}.get(latest.strong_ties, f"{latest.strong_ties} of them")
     lines = [
         f"In {window_name(window, period=period)} you were in touch with {people}; with {close} closely (strong ties).",
-        _change_words(latest.ties_change, noun),
+        _change_words(latest.ties_change, period),
     ]
     if latest.human_share is not None:
         lines.append(
@@ -78,7 +77,7 @@ def plain_words(latest: PersonMetric | None, window: date | None, settings: Sett
             f"On a typical working day your longest stretch without an interaction was {latest.focus_hours:.1f} "
             f"hours, with {latest.focus_blocks:.1f} uninterrupted stretches of 2 hours or more."
         )
-    return lines + reach_and_load_words(latest, noun)
+    return lines + reach_and_load_words(latest, period)
 
 
 def _hours(value: float) -> str:
