@@ -114,8 +114,21 @@ def test_analyze_since_a_day_gives_what_a_full_run_gives(configured: Runtime) ->
     result = CliRunner().invoke(app, ["analyze", "--since", "2024-03-06"])
     assert result.exit_code == 0, result.output
     assert stored() == full
+    assert "Ran in full" not in result.output
     bad = CliRunner().invoke(app, ["analyze", "--since", "06/03/2024"])
     assert bad.exit_code == 2
+    configured.close()
+
+
+def test_analyze_since_after_an_opt_out_runs_in_full_and_says_why(configured: Runtime) -> None:
+    assert CliRunner().invoke(app, ["analyze"]).exit_code == 0
+    assert CliRunner().invoke(app, ["privacy", "opt-out", "ben@x.test"]).exit_code == 0
+    result = CliRunner().invoke(app, ["analyze", "--since", "2024-03-06"])
+    assert result.exit_code == 0, result.output
+    assert "Ran in full, not from --since: someone opted out of analytics or back in." in result.output
+    ben = configured.pseudonymiser.person_of_email("ben@x.test")
+    with session_scope(configured.sessions) as session:
+        assert not session.execute(select(PersonMetric).where(PersonMetric.pseudonym == ben)).first()
     configured.close()
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from tests.network.seeded_org import FIRST, NEW_WEEK, ORG, clear, events, seed, stored_rows
 
-from teamweave.analytics.windows import previous_window
+from teamweave.analytics.windows import PERIODS, previous_window
 from teamweave.network.analysis import analyze
 from teamweave.network.models import PersonMetric
 from teamweave.store.events import EventStore
@@ -48,9 +48,24 @@ def test_a_full_run_keeps_the_latest_windows(session: Session, tmp_path: Path) -
 
 def test_without_kept_ties_the_run_loads_the_window_before(session: Session, tmp_path: Path) -> None:
     store, cache = _history(session, tmp_path)
-    cache.clear(ORG)
-    analyze(session, org=ORG, events=store, k=2, since=NEW_WEEK.date())
+    for period in PERIODS:
+        cache.clear(ORG, period)
+    summary = analyze(session, org=ORG, events=store, k=2, since=NEW_WEEK.date())
+    assert summary.full_because is None  # the kept inputs say nothing changed: incremental, from the events
+    assert summary.windows < 7
     assert stored_rows(session) == _full(session, store)
+
+
+def test_a_cleared_cache_makes_the_next_run_full(session: Session, tmp_path: Path) -> None:
+    """Erasure clears the org's cache: with nothing kept of the last run's inputs, the run cannot know the
+    history still holds, so it runs in full."""
+    store, cache = _history(session, tmp_path)
+    cache.clear(ORG)
+    summary = analyze(session, org=ORG, events=store, k=2, since=NEW_WEEK.date())
+    assert summary.full_because is not None
+    assert "nothing is kept" in summary.full_because
+    assert summary.windows > 20  # every window of the 15 weeks, not the few a week changes
+    assert cache.run_inputs(ORG) is not None  # kept again for the next run
 
 
 def test_the_kept_ties_are_what_the_run_compares_with(session: Session, tmp_path: Path) -> None:

@@ -55,7 +55,8 @@ def analyze_command(
         "--since",
         formats=["%Y-%m-%d"],
         help="Incremental: recompute only the windows that events from this UTC day on can change "
-        "(the events before it were analysed already). Default: everything.",
+        "(the events before it were analysed already). Runs in full, and says why, when people or settings "
+        "changed since the last run in a way that reaches back (an opt-out, a team move). Default: everything.",
     ),
     by_month: bool | None = typer.Option(
         None,
@@ -90,6 +91,8 @@ def analyze_command(
         with session_scope(runtime.sessions) as session:
             held = detect_held_one_on_ones(session, org=settings.org, events=runtime.events)
     out.print(_summary_table(summary))
+    if summary.full_because is not None:
+        out.print(f"Ran in full, not from --since: {summary.full_because}.", markup=False)
     out.print(f"1:1s found in calendars: {held.found:,} ({held.added:,} new)")
     if summary.events == 0:
         out.print("No events stored yet: import some first (teamweave import <export>).")

@@ -22,6 +22,7 @@ from teamweave.analytics.incremental import INTEGRATION_REACH, MARGIN, changed_w
 from teamweave.analytics.integration import contacts_of_newcomers, curves_from_contacts, newcomer_contacts, newcomers
 from teamweave.analytics.pipeline import connect
 from teamweave.analytics.queries import load_table
+from teamweave.analytics.run_inputs import RunInputs, as_tables, from_tables, history_change
 from teamweave.analytics.ties import people_table
 from teamweave.analytics.windows import PERIODS, check_period, months_of, previous_window, window_start
 from teamweave.imports import service as imports_service
@@ -59,6 +60,8 @@ class AnalysisSummary:
     """Communities found in the latest analysed month (None: no month analysed)."""
     team_nmi: float | None = None
     """Their agreement with the formal teams (normalised mutual information, 0..1)."""
+    full_because: str | None = None
+    """Why a run asked to be incremental (``since``) ran in full instead (None: it did not, or was not asked)."""
 
 
 def _store_integration(session: Session, curves: pa.Table, *, org: str, only: set[str] | None = None) -> int:
@@ -290,11 +293,13 @@ def analyze(
     stored only between teams that both had at least ``k`` members in that window (people who had started by
     its end), and a team's E-I index and external share count only ties to such teams. Never commits.
 
-    With ``since`` (incremental: the events before that UTC day were all analysed by an earlier run with the
-    same people and settings, and no event is later than the new ones), only the windows the events from
-    ``since`` on can change are recomputed and replaced (``analytics.incremental``), and the integration
-    curves of the newcomers they can change; the rows equal those of a full run. The summary then counts the
-    recomputed windows, their people and ties.
+    With ``since`` (incremental: the events before that UTC day were all analysed by an earlier run, and no
+    event is later than the new ones), only the windows the events from ``since`` on can change are recomputed
+    and replaced (``analytics.incremental``), and the integration curves of the newcomers they can change; the
+    rows equal those of a full run. The summary then counts the recomputed windows, their people and ties.
+    When the people, opt-outs, aliases, bots or settings changed since the last run in a way that can reach
+    the windows before (``analytics.run_inputs``: anything but people who start from the new events on), or
+    the last run's are not known, the run is a full one and the summary says why (``full_because``).
 
     A full run loads all the events at once, or one month at a time (``network.monthly``: the same rows, in
     memory that follows the size of a month) with ``by_month``; by default, when the org has more than
@@ -314,11 +319,23 @@ def analyze(
         list(imports_service.bot_identities(session, org=org)),
         (work_day_start, work_day_end),
     )
+    read = RunInputs(
+        people,
+        frozenset(opted_out),
+        inputs.aliases,
+        frozenset(inputs.bots),
+        {"work_day_start": work_day_start, "work_day_end": work_day_end, "k": k},
+    )
     # large analyses spill to disk: next to the event store, not into whatever folder the command ran in
     con = connect(spill_directory=events.root.parent / "duckdb-spill")
     cache = TieCache.beside(events)
+    full_because = None
     try:
         events.read(org, con).create_view("tw_store", replace=True)
+        if since is not None:
+            full_because = _full_because(con, cache, org=org, now=read, since=since)
+            since = None if full_because is not None else since
+        cache.forget_run_inputs(org)
         days = None if since is not None else days_from(con)
         monthly = days is not None and (by_month if by_month is not None else run.events > ONE_PASS_EVENTS)
         runs = period_runs(days[0], days[1], periods=chosen) if monthly and days is not None else len(chosen)
@@ -347,6 +364,7 @@ def analyze(
                 for p in chosen
             ]
         distinct_ties = max((r.pairs for r in results), default=0)
+        cache.keep_run_inputs(org, *as_tables(read))
     finally:
         con.close()
         reporter.finish()
@@ -367,7 +385,21 @@ def analyze(
         runtime_s=time.perf_counter() - clock,
         communities=_latest(results, "communities"),
         team_nmi=_latest(results, "team_nmi"),
+        full_because=full_because,
     )
+
+
+def _full_because(
+    con: duckdb.DuckDBPyConnection, cache: TieCache, *, org: str, now: RunInputs, since: date
+) -> str | None:
+    """Why an incremental run from ``since`` cannot keep the rows of the windows it does not recompute: the
+    inputs it reads besides the events changed since the last run in a way that reaches back into history
+    (``analytics.run_inputs``), or nothing says what they were. None: it can."""
+    kept = cache.run_inputs(org)
+    if kept is None:
+        return "nothing is kept of the last run's people and settings (no run yet, or its kept data was cleared)"
+    days = days_from(con, since)
+    return history_change(from_tables(*kept), now, first_new=days[0] if days is not None else since)
 
 
 def with_months(periods: Sequence[str]) -> tuple[str, ...]:

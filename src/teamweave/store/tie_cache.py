@@ -17,6 +17,11 @@ newest newcomers (``person, other, first_offset``: whom each was in touch with i
 which day of them), so that an incremental run adds the new events' contacts to them instead of reading every
 newcomer's events of the last 92 days again. Erasing a person clears the org's cache (:meth:`TieCache.clear`):
 the next incremental run then loads the events it needs, as it would without a cache.
+
+It also keeps what the last run read besides the events (``analytics.run_inputs``: the people with their
+team, zone, start date and site, the opt-outs, the alias map, the bots and the settings), so that the next
+incremental run can tell whether they changed in a way that reaches back into history: then it runs in full.
+A run forgets them when it starts and keeps them when it ends, so a run that failed leaves none.
 """
 
 from __future__ import annotations
@@ -141,6 +146,27 @@ class TieCache:
         metadata = {**(table.schema.metadata or {}), COMPLETE_FROM: complete_from.isoformat().encode()}
         pq.write_table(table.replace_schema_metadata(metadata), partial)
         partial.replace(folder / "contacts.parquet")
+
+    def run_inputs(self, org: str) -> tuple[pa.Table, pa.Table] | None:
+        """What the last run kept of its inputs (``analytics.run_inputs.as_tables``: people, aliases), or None."""
+        folder = self._org(org)
+        people, aliases = folder / "run-people.parquet", folder / "run-aliases.parquet"
+        if not (people.is_file() and aliases.is_file()):
+            return None
+        return pq.read_table(people), pq.read_table(aliases)
+
+    def keep_run_inputs(self, org: str, people: pa.Table, aliases: pa.Table) -> None:
+        """Keep a finished run's inputs (the aliases first: the people file marks them kept)."""
+        folder = self._org(org)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, table in (("run-aliases", aliases), ("run-people", people)):
+            partial = folder / f"{name}.partial"
+            pq.write_table(table, partial)
+            partial.replace(folder / f"{name}.parquet")
+
+    def forget_run_inputs(self, org: str) -> None:
+        """Forget the kept inputs (a run starts: until it ends, what is kept may mix two runs)."""
+        (self._org(org) / "run-people.parquet").unlink(missing_ok=True)
 
     @staticmethod
     def _trim(folder: Path) -> None:
