@@ -32,6 +32,10 @@ SYNC_KINDS: Final = frozenset({"meeting", "call", "in_person"})
 CHANNELS: Final = ("chat", "email", "meeting", "code_review", "in_person")
 STRONG_WEEKLY_WEIGHT: Final = 2.0
 WEEKS_PER_MONTH: Final = 4
+OFFSET_BUCKET_US: Final = 15 * 60 * 1_000_000
+"""The span of time over which a zone's UTC offset is looked up once (sql/zone_offsets.sql): a quarter hour, the
+grain of nearly every transition in the tz database (a bucket with one off it is looked up row by row)."""
+DAY_US: Final = 24 * 3600 * 1_000_000
 TIE_COLUMNS: Final = ("window_start", "a", "b", "weight", "reciprocated", *(f"{name}_weight" for name in CHANNELS))
 
 PEOPLE_SCHEMA: Final = pa.schema(
@@ -255,8 +259,10 @@ def load_participants(
     load_table(con, "tw_bots", pa.table({"identity": pa.array(bot_list, type=pa.string())}))
     con.execute(  # integer ids in pseudonym order: ties are joined and grouped on these, not on the strings
         "CREATE OR REPLACE TEMP TABLE tw_nodes AS SELECT (row_number() OVER (ORDER BY pseudonym))::INTEGER AS pid,"
-        " pseudonym, team_id, timezone, start_date, site_id FROM tw_people"
+        " pseudonym, team_id, timezone, start_date, site_id, (dense_rank() OVER (ORDER BY timezone))::INTEGER AS zone,"
+        " epoch_us(start_date::TIMESTAMP) AS start_us FROM tw_people"  # zone, start_us: for participants.sql
     )
+    con.execute(load_query("zone_offsets"), {"bucket_us": OFFSET_BUCKET_US})
     load_sites(con, people)
     con.execute(
         load_query("participants"),
@@ -270,6 +276,8 @@ def load_participants(
             "max_sync_units": MAX_SYNC_UNITS,
             "default_duration_s": DEFAULT_SYNC_SECONDS,
             "bots": bot_list,
+            "bucket_us": OFFSET_BUCKET_US,
+            "day_us": DAY_US,
         },
     )
     if pairs:  # two identities of one person in one event: one row for the person
