@@ -56,6 +56,17 @@ def test_an_opt_out_makes_the_next_run_full(session: Session, tmp_path: Path) ->
     assert not session.execute(select(PersonMetric).where(PersonMetric.pseudonym == person(3))).first()
 
 
+def test_a_run_of_weeks_alone_leaves_the_months_to_notice_an_opt_out(session: Session, tmp_path: Path) -> None:
+    """After an opt-out, a run of the weeks alone recomputes the weeks, not the months: the next incremental run
+    of every period must still run in full, or the months' old windows would keep counting the person."""
+    store = _history(session, tmp_path)
+    session.execute(update(Person).where(Person.pseudonym == person(3)).values(analytics_opt_out=True))
+    analyze(session, org=ORG, events=store, k=2, periods=("week",))
+    summary, _ = _incremental_and_full(session, store)
+    assert summary.full_because == "someone opted out of analytics or back in"
+    assert not session.execute(select(PersonMetric).where(PersonMetric.pseudonym == person(3))).first()
+
+
 def test_a_team_move_makes_the_next_run_full(session: Session, tmp_path: Path) -> None:
     store = _history(session, tmp_path)
     mover = session.execute(select(Person).where(Person.pseudonym == person(4))).scalar_one()

@@ -65,7 +65,7 @@ def test_a_cleared_cache_makes_the_next_run_full(session: Session, tmp_path: Pat
     assert summary.full_because is not None
     assert "nothing is kept" in summary.full_because
     assert summary.windows > 20  # every window of the 15 weeks, not the few a week changes
-    assert cache.run_inputs(ORG) is not None  # kept again for the next run
+    assert all(cache.run_inputs(ORG, period) is not None for period in PERIODS)  # kept again for the next run
 
 
 def test_the_kept_ties_are_what_the_run_compares_with(session: Session, tmp_path: Path) -> None:

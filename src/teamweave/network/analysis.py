@@ -333,9 +333,9 @@ def analyze(
     try:
         events.read(org, con).create_view("tw_store", replace=True)
         if since is not None:
-            full_because = _full_because(con, cache, org=org, now=read, since=since)
+            full_because = _full_because(con, cache, org=org, periods=chosen, now=read, since=since)
             since = None if full_because is not None else since
-        cache.forget_run_inputs(org)
+        cache.forget_run_inputs(org, chosen)
         days = None if since is not None else days_from(con)
         monthly = days is not None and (by_month if by_month is not None else run.events > ONE_PASS_EVENTS)
         runs = period_runs(days[0], days[1], periods=chosen) if monthly and days is not None else len(chosen)
@@ -364,7 +364,7 @@ def analyze(
                 for p in chosen
             ]
         distinct_ties = max((r.pairs for r in results), default=0)
-        cache.keep_run_inputs(org, *as_tables(read))
+        cache.keep_run_inputs(org, chosen, *as_tables(read))
     finally:
         con.close()
         reporter.finish()
@@ -390,16 +390,29 @@ def analyze(
 
 
 def _full_because(
-    con: duckdb.DuckDBPyConnection, cache: TieCache, *, org: str, now: RunInputs, since: date
+    con: duckdb.DuckDBPyConnection,
+    cache: TieCache,
+    *,
+    org: str,
+    periods: Sequence[str],
+    now: RunInputs,
+    since: date,
 ) -> str | None:
-    """Why an incremental run from ``since`` cannot keep the rows of the windows it does not recompute: the
-    inputs it reads besides the events changed since the last run in a way that reaches back into history
-    (``analytics.run_inputs``), or nothing says what they were. None: it can."""
-    kept = cache.run_inputs(org)
-    if kept is None:
-        return "nothing is kept of the last run's people and settings (no run yet, or its kept data was cleared)"
+    """Why an incremental run of ``periods`` from ``since`` cannot keep the rows of the windows it does not
+    recompute: the inputs it reads besides the events changed since the last run of some period in a way
+    that reaches back into history (``analytics.run_inputs``), or nothing says what they were. None: it can."""
     days = days_from(con, since)
-    return history_change(from_tables(*kept), now, first_new=days[0] if days is not None else since)
+    for period in periods:
+        kept = cache.run_inputs(org, period)
+        if kept is None:
+            return (
+                f"nothing is kept of the people and settings of the last run of the {period}s"
+                " (no run yet, or its kept data was cleared)"
+            )
+        change = history_change(from_tables(*kept), now, first_new=days[0] if days is not None else since)
+        if change is not None:
+            return change
+    return None
 
 
 def with_months(periods: Sequence[str]) -> tuple[str, ...]:

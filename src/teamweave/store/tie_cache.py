@@ -18,10 +18,12 @@ which day of them), so that an incremental run adds the new events' contacts to 
 newcomer's events of the last 92 days again. Erasing a person clears the org's cache (:meth:`TieCache.clear`):
 the next incremental run then loads the events it needs, as it would without a cache.
 
-It also keeps what the last run read besides the events (``analytics.run_inputs``: the people with their
-team, zone, start date and site, the opt-outs, the alias map, the bots and the settings), so that the next
-incremental run can tell whether they changed in a way that reaches back into history: then it runs in full.
-A run forgets them when it starts and keeps them when it ends, so a run that failed leaves none.
+It also keeps, per period, what the last run that analysed it read besides the events
+(``analytics.run_inputs``: the people with their team, zone, start date and site, the opt-outs, the alias map,
+the bots and the settings), so that the next incremental run can tell whether they changed in a way that
+reaches back into the stored windows: then it runs in full. A run forgets them for its periods when it starts
+and keeps them when it ends, so a run that failed leaves none; a run of weeks alone leaves the months' as they
+were, since it did not recompute the months.
 """
 
 from __future__ import annotations
@@ -147,26 +149,30 @@ class TieCache:
         pq.write_table(table.replace_schema_metadata(metadata), partial)
         partial.replace(folder / "contacts.parquet")
 
-    def run_inputs(self, org: str) -> tuple[pa.Table, pa.Table] | None:
-        """What the last run kept of its inputs (``analytics.run_inputs.as_tables``: people, aliases), or None."""
-        folder = self._org(org)
-        people, aliases = folder / "run-people.parquet", folder / "run-aliases.parquet"
+    def run_inputs(self, org: str, period: str) -> tuple[pa.Table, pa.Table] | None:
+        """What the last run that analysed ``period`` kept of its inputs (``analytics.run_inputs.as_tables``:
+        people, aliases), or None."""
+        people, aliases = (self._org(org) / f"run-{name}.{period}.parquet" for name in ("people", "aliases"))
         if not (people.is_file() and aliases.is_file()):
             return None
         return pq.read_table(people), pq.read_table(aliases)
 
-    def keep_run_inputs(self, org: str, people: pa.Table, aliases: pa.Table) -> None:
-        """Keep a finished run's inputs (the aliases first: the people file marks them kept)."""
+    def keep_run_inputs(self, org: str, periods: Sequence[str], people: pa.Table, aliases: pa.Table) -> None:
+        """Keep the inputs of a finished run for each period it analysed (the aliases first: the people file
+        marks them kept)."""
         folder = self._org(org)
         folder.mkdir(parents=True, exist_ok=True)
-        for name, table in (("run-aliases", aliases), ("run-people", people)):
-            partial = folder / f"{name}.partial"
-            pq.write_table(table, partial)
-            partial.replace(folder / f"{name}.parquet")
+        for period in periods:
+            for name, table in (("aliases", aliases), ("people", people)):
+                partial = folder / f"run-{name}.{period}.partial"
+                pq.write_table(table, partial)
+                partial.replace(folder / f"run-{name}.{period}.parquet")
 
-    def forget_run_inputs(self, org: str) -> None:
-        """Forget the kept inputs (a run starts: until it ends, what is kept may mix two runs)."""
-        (self._org(org) / "run-people.parquet").unlink(missing_ok=True)
+    def forget_run_inputs(self, org: str, periods: Sequence[str]) -> None:
+        """Forget the kept inputs of ``periods`` (a run of them starts: until it ends, their stored rows may
+        mix two runs)."""
+        for period in periods:
+            (self._org(org) / f"run-people.{period}.parquet").unlink(missing_ok=True)
 
     @staticmethod
     def _trim(folder: Path) -> None:
