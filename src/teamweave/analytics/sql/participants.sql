@@ -111,7 +111,8 @@ placed AS (  -- the person's integer id and the event's wall-clock time in their
     FROM roles AS r
     LEFT JOIN tw_aliases AS a ON a.identity = r.who
     JOIN tw_nodes AS p ON p.pseudonym = coalesce(a.person, r.who)
-    LEFT JOIN tw_zone_offsets AS o ON o.zone = p.zone AND o.bucket = epoch_us(r.ts) // $bucket_us
+    LEFT JOIN tw_zone_offsets AS o  -- the bucket as zone_offsets.sql numbers it (rounded down, before 1970 too)
+        ON o.zone = p.zone AND o.bucket = epoch_us(r.ts) // $bucket_us - (epoch_us(r.ts) % $bucket_us < 0)::BIGINT
     WHERE p.pseudonym NOT IN (SELECT person FROM tw_excluded)
 )
 SELECT

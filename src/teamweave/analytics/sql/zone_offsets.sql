@@ -1,5 +1,6 @@
 -- The table tw_zone_offsets: for each time zone of tw_nodes (zone: its integer id there) and each 15-minute
--- bucket of UTC time that holds an event of tw_events (bucket: epoch microseconds // $bucket_us), the zone's
+-- bucket of UTC time that holds an event of tw_events (bucket: epoch microseconds divided by $bucket_us, rounded
+-- down: // rounds toward zero, which would merge the quarter hours either side of 1970 into one), the zone's
 -- offset from UTC in microseconds, when it is the same all through the bucket. participants.sql adds it to an
 -- event's time to get a person's wall-clock time, instead of one time zone lookup (ICU) per participation row;
 -- a bucket in which the offset changes (a transition off the quarter hour, as Monrovia's at 00:44:30 UTC on
@@ -10,7 +11,7 @@ WITH zones AS (
     SELECT DISTINCT zone, timezone FROM tw_nodes
 ),
 buckets AS (
-    SELECT DISTINCT epoch_us(ts) // $bucket_us AS bucket FROM tw_events
+    SELECT DISTINCT epoch_us(ts) // $bucket_us - (epoch_us(ts) % $bucket_us < 0)::BIGINT AS bucket FROM tw_events
 ),
 bounds AS (
     SELECT
