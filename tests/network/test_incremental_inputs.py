@@ -27,7 +27,14 @@ HIRE_ALIAS = P.identity("slack", "U-P18")
 def _history(session: Session, tmp_path: Path) -> EventStore:
     seed(session)
     store = EventStore(tmp_path / "events")
-    store.append(ORG, events(FIRST, 14, seed=1))
+    before_hire = [  # the weekend before the new week names p18, not yet in the directory, and their alias
+        Interaction(
+            ORG, P.event_id("slack", f"early-{h}"), "slack", "message", NEW_WEEK - timedelta(hours=h), actor, target, 1
+        )
+        for h in range(1, 48, 3)
+        for actor, target in ((HIRE_ALIAS, (person(1),)), (person(2), (person(HIRE),)))
+    ]
+    store.append(ORG, [*events(FIRST, 14, seed=1), *before_hire])
     analyze(session, org=ORG, events=store, k=2)
     new_week = events(NEW_WEEK, 1, seed=2, people=HIRE + 1)  # p18 among the targets
     by_alias = [
@@ -94,12 +101,44 @@ def _hire(session: Session, *, start: timedelta) -> None:
 
 
 def test_a_new_hire_who_starts_with_the_new_week_keeps_the_run_incremental(session: Session, tmp_path: Path) -> None:
+    """The hire (Auckland) starts on the new week's Monday, which begins at 11:00 UTC on the Sunday before: the
+    history's Sunday events that name them count from then on, in the week the run recomputes."""
     store = _history(session, tmp_path)
     _hire(session, start=timedelta(0))
     summary, rows = _incremental_and_full(session, store)
     assert summary.full_because is None
     assert summary.windows < 7
     assert any(r[3] == person(HIRE) for r in rows["PersonMetric"])  # (org, period, window, pseudonym, ...)
+    week_before = (NEW_WEEK - timedelta(weeks=1)).date()
+    assert any(r[1:4] == ("week", week_before, person(HIRE)) for r in rows["PersonMetric"])
+
+
+def test_a_run_of_some_periods_does_not_vouch_for_the_newcomers_curves(session: Session, tmp_path: Path) -> None:
+    """Every run replaces the newcomers' curves. After an opt-out, a run of the weeks; back in; then a run of the
+    months from the new week: the months' kept inputs match again, but the curves (and the contacts kept for
+    them) were last computed without the person, so the run must be a full one."""
+    store = _history(session, tmp_path)
+    opted = update(Person).where(Person.pseudonym == person(3))
+    session.execute(opted.values(analytics_opt_out=True))
+    analyze(session, org=ORG, events=store, k=2, periods=("week",))
+    session.execute(opted.values(analytics_opt_out=False))
+    summary = analyze(session, org=ORG, events=store, k=2, periods=("month",), since=NEW_WEEK.date())
+    assert summary.full_because is not None
+    assert summary.full_because.startswith("someone opted out")
+
+
+def test_inputs_kept_by_a_run_that_was_not_saved_count_for_nothing(session: Session, tmp_path: Path) -> None:
+    """A run whose commit failed (rolled back here) leaves kept inputs that describe rows the database does not
+    hold: the next incremental run must not trust them."""
+    seed(session)
+    session.commit()
+    store = EventStore(tmp_path / "events")
+    store.append(ORG, events(FIRST, 14, seed=1))
+    analyze(session, org=ORG, events=store, k=2)
+    session.rollback()
+    store.append(ORG, events(NEW_WEEK, 1, seed=2))
+    summary, _ = _incremental_and_full(session, store)
+    assert summary.full_because == "nothing is kept of the people and settings of the last saved run of the weeks"
 
 
 def test_a_new_hire_who_started_before_makes_the_run_full(session: Session, tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ from typing import Final
 
 import pyarrow as pa
 
-OTHER_INPUTS: Final = b"teamweave.run_inputs"
+INPUTS_METADATA: Final = b"teamweave.run_inputs"
 """Schema metadata of the kept people table: the opt-outs, bots and settings, as JSON."""
 ALIAS_SCHEMA: Final = pa.schema([("identity", pa.string()), ("person", pa.string())])
 
@@ -53,7 +53,7 @@ def as_tables(inputs: RunInputs) -> tuple[pa.Table, pa.Table]:
     True
     """
     other = {"opted_out": sorted(inputs.opted_out), "bots": sorted(inputs.bots), "settings": dict(inputs.settings)}
-    people = inputs.people.replace_schema_metadata({OTHER_INPUTS: json.dumps(other).encode()})
+    people = inputs.people.replace_schema_metadata({INPUTS_METADATA: json.dumps(other).encode()})
     pairs = sorted(inputs.aliases.items())
     aliases = pa.table([[i for i, _ in pairs], [p for _, p in pairs]], schema=ALIAS_SCHEMA)
     return people, aliases
@@ -61,7 +61,7 @@ def as_tables(inputs: RunInputs) -> tuple[pa.Table, pa.Table]:
 
 def from_tables(people: pa.Table, aliases: pa.Table) -> RunInputs:
     """The :class:`RunInputs` kept as :func:`as_tables` wrote them."""
-    other = json.loads((people.schema.metadata or {})[OTHER_INPUTS])
+    other = json.loads((people.schema.metadata or {})[INPUTS_METADATA])
     return RunInputs(
         people.replace_schema_metadata(None),
         frozenset(other["opted_out"]),

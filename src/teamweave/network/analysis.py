@@ -22,11 +22,11 @@ from teamweave.analytics.incremental import INTEGRATION_REACH, MARGIN, changed_w
 from teamweave.analytics.integration import contacts_of_newcomers, curves_from_contacts, newcomer_contacts, newcomers
 from teamweave.analytics.pipeline import connect
 from teamweave.analytics.queries import load_table
-from teamweave.analytics.run_inputs import RunInputs, as_tables, from_tables, history_change
+from teamweave.analytics.run_inputs import RunInputs
 from teamweave.analytics.ties import people_table
 from teamweave.analytics.windows import PERIODS, check_period, months_of, previous_window, window_start
 from teamweave.imports import service as imports_service
-from teamweave.network import writer
+from teamweave.network import run_history, writer
 from teamweave.network.event_spans import days_from, instant, span
 from teamweave.network.models import AnalysisRun
 from teamweave.network.monthly import analyze_by_month, period_runs
@@ -339,9 +339,9 @@ def analyze(
     try:
         events.read(org, con).create_view("tw_store", replace=True)
         if since is not None:
-            full_because = _full_because(con, cache, org=org, periods=chosen, now=read, since=since)
+            full_because = run_history.full_because(session, con, cache, org=org, periods=chosen, now=read, since=since)
             since = None if full_because is not None else since
-        cache.forget_run_inputs(org, chosen)
+        run_history.forget(cache, org=org, periods=chosen)
         days = None if since is not None else days_from(con)
         monthly = days is not None and (by_month if by_month is not None else run.events > ONE_PASS_EVENTS)
         runs = period_runs(days[0], days[1], periods=chosen) if monthly and days is not None else len(chosen)
@@ -370,7 +370,7 @@ def analyze(
                 for p in chosen
             ]
         distinct_ties = max((r.pairs for r in results), default=0)
-        cache.keep_run_inputs(org, chosen, *as_tables(read))
+        run_history.keep(cache, org=org, periods=chosen, now=read, run=run)
     finally:
         con.close()
         reporter.finish()
@@ -393,32 +393,6 @@ def analyze(
         team_nmi=_latest(results, "team_nmi"),
         full_because=full_because,
     )
-
-
-def _full_because(
-    con: duckdb.DuckDBPyConnection,
-    cache: TieCache,
-    *,
-    org: str,
-    periods: Sequence[str],
-    now: RunInputs,
-    since: date,
-) -> str | None:
-    """Why an incremental run of ``periods`` from ``since`` cannot keep the rows of the windows it does not
-    recompute: the inputs it reads besides the events changed since the last run of some period in a way
-    that reaches back into history (``analytics.run_inputs``), or nothing says what they were. None: it can."""
-    days = days_from(con, since)
-    for period in periods:
-        kept = cache.run_inputs(org, period)
-        if kept is None:
-            return (
-                f"nothing is kept of the people and settings of the last run of the {period}s"
-                " (no run yet, or its kept data was cleared)"
-            )
-        change = history_change(from_tables(*kept), now, first_new=days[0] if days is not None else since)
-        if change is not None:
-            return change
-    return None
 
 
 def with_months(periods: Sequence[str]) -> tuple[str, ...]:

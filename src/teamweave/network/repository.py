@@ -8,7 +8,14 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from teamweave.network.models import NetworkStructure, NewHireIntegration, PersonMetric, TeamMetric, TeamTie
+from teamweave.network.models import (
+    AnalysisRun,
+    NetworkStructure,
+    NewHireIntegration,
+    PersonMetric,
+    TeamMetric,
+    TeamTie,
+)
 
 
 def person_series(session: Session, *, org: str, pseudonym: str, period: str) -> list[PersonMetric]:
@@ -103,3 +110,10 @@ def structure_series(session: Session, *, org: str, period: str) -> list[Network
         .order_by(NetworkStructure.window_start)
     )
     return list(session.execute(stmt).scalars())
+
+
+def analysis_run(session: Session, *, org: str, run_id: int) -> AnalysisRun | None:
+    """The org's analysis run with this id (None: no such run saved)."""
+    return session.execute(
+        select(AnalysisRun).where(AnalysisRun.org == org, AnalysisRun.id == run_id)
+    ).scalar_one_or_none()

@@ -18,12 +18,10 @@ which day of them), so that an incremental run adds the new events' contacts to 
 newcomer's events of the last 92 days again. Erasing a person clears the org's cache (:meth:`TieCache.clear`):
 the next incremental run then loads the events it needs, as it would without a cache.
 
-It also keeps, per period, what the last run that analysed it read besides the events
-(``analytics.run_inputs``: the people with their team, zone, start date and site, the opt-outs, the alias map,
-the bots and the settings), so that the next incremental run can tell whether they changed in a way that
-reaches back into the stored windows: then it runs in full. A run forgets them for its periods when it starts
-and keeps them when it ends, so a run that failed leaves none; a run of weeks alone leaves the months' as they
-were, since it did not recompute the months.
+It also keeps, per period and for the newcomers' curves, what the last run that recomputed them read besides the
+events (``analytics.run_inputs``: the people with their team, zone, start date and site, the opt-outs, the alias
+map, the bots and the settings), stamped with that run, so that the next incremental run can tell whether they
+changed in a way that reaches back into the stored rows: then it runs in full (``network.run_history``).
 """
 
 from __future__ import annotations
@@ -46,6 +44,8 @@ FORMAT: Final = 2
 """The layout of the kept files (2: ties with direction flags; months with people pieces). Files of the layout
 before are in another folder: never read, gone when their period or the org's cache is cleared."""
 PEOPLE_SUFFIX: Final = ".people.parquet"
+RUN_STAMP: Final = b"teamweave.run"
+"""Schema metadata of the kept run inputs: the run that kept them (``network.run_history``)."""
 COMPLETE_FROM: Final = b"teamweave.complete_from"
 """Schema metadata of the kept contacts: the first start date for which every newcomer's contacts are there."""
 
@@ -149,30 +149,33 @@ class TieCache:
         pq.write_table(table.replace_schema_metadata(metadata), partial)
         partial.replace(folder / "contacts.parquet")
 
-    def run_inputs(self, org: str, period: str) -> tuple[pa.Table, pa.Table] | None:
-        """What the last run that analysed ``period`` kept of its inputs (``analytics.run_inputs.as_tables``:
-        people, aliases), or None."""
-        people, aliases = (self._org(org) / f"run-{name}.{period}.parquet" for name in ("people", "aliases"))
+    def run_inputs(self, org: str, key: str) -> tuple[pa.Table, pa.Table, str | None] | None:
+        """What the last run that recomputed ``key`` (a period, or the newcomers' curves) kept of its inputs
+        (``analytics.run_inputs.as_tables``: people, aliases) and the stamp of that run; None when nothing is kept."""
+        people, aliases = (self._org(org) / f"run-{name}.{key}.parquet" for name in ("people", "aliases"))
         if not (people.is_file() and aliases.is_file()):
             return None
-        return pq.read_table(people), pq.read_table(aliases)
+        table = pq.read_table(people)
+        stamp = (table.schema.metadata or {}).get(RUN_STAMP)
+        return table, pq.read_table(aliases), None if stamp is None else stamp.decode()
 
-    def keep_run_inputs(self, org: str, periods: Sequence[str], people: pa.Table, aliases: pa.Table) -> None:
-        """Keep the inputs of a finished run for each period it analysed (the aliases first: the people file
+    def keep_run_inputs(self, org: str, keys: Sequence[str], people: pa.Table, aliases: pa.Table, *, run: str) -> None:
+        """Keep the inputs of a run that recomputed ``keys``, stamped ``run`` (the aliases first: the people file
         marks them kept)."""
         folder = self._org(org)
         folder.mkdir(parents=True, exist_ok=True)
-        for period in periods:
+        people = people.replace_schema_metadata({**(people.schema.metadata or {}), RUN_STAMP: run.encode()})
+        for key in keys:
             for name, table in (("aliases", aliases), ("people", people)):
-                partial = folder / f"run-{name}.{period}.partial"
+                partial = folder / f"run-{name}.{key}.partial"
                 pq.write_table(table, partial)
-                partial.replace(folder / f"run-{name}.{period}.parquet")
+                partial.replace(folder / f"run-{name}.{key}.parquet")
 
-    def forget_run_inputs(self, org: str, periods: Sequence[str]) -> None:
-        """Forget the kept inputs of ``periods`` (a run of them starts: until it ends, their stored rows may
-        mix two runs)."""
-        for period in periods:
-            (self._org(org) / f"run-people.{period}.parquet").unlink(missing_ok=True)
+    def forget_run_inputs(self, org: str, keys: Sequence[str]) -> None:
+        """Forget the kept inputs of ``keys`` (a run that recomputes them starts: until it ends, their stored rows
+        may mix two runs)."""
+        for key in keys:
+            (self._org(org) / f"run-people.{key}.parquet").unlink(missing_ok=True)
 
     @staticmethod
     def _trim(folder: Path) -> None:
