@@ -22,7 +22,7 @@ BASE = RunInputs(
     frozenset({"z"}),
     {"slack-a": "a"},
     frozenset({"bot"}),
-    {"work_day_start": 8, "work_day_end": 19, "k": 5},
+    {"work_day_start": 8, "work_day_end": 19, "k": 5, "version": "0.1.0"},
 )
 
 
@@ -35,8 +35,12 @@ def _people(*changed: tuple[str, int, str, date | None, int | None], drop: str =
 @pytest.mark.parametrize(
     ("now", "reason"),
     [
-        (replace(BASE, settings={"work_day_start": 9, "work_day_end": 19, "k": 5}), "the work day or the group"),
-        (replace(BASE, settings={"work_day_start": 8, "work_day_end": 19, "k": 3}), "the work day or the group"),
+        (replace(BASE, settings={"work_day_start": 9, "work_day_end": 19, "k": 5}), "the work day, the group"),
+        (replace(BASE, settings={"work_day_start": 8, "work_day_end": 19, "k": 3}), "the work day, the group"),
+        (
+            replace(BASE, settings={**BASE.settings, "version": "0.2.0"}),
+            "the work day, the group size k or the version",
+        ),
         (replace(BASE, opted_out=frozenset({"z", "c"}), people=_people(drop="c")), "someone opted out"),
         (replace(BASE, opted_out=frozenset()), "someone opted out"),
         (replace(BASE, bots=frozenset({"bot", "bot2"})), "the bot identities changed"),

@@ -3,9 +3,9 @@
 An incremental run (``analytics.incremental``) recomputes only the windows new events can change and keeps
 every other stored row. Those rows equal a full run's only if everything else the analysis reads is what it
 was at the last run: the people (team, time zone, start date, site), who opted out, the alias map, the bots,
-the work day and the group size k. When any of that changed in a way that can reach a window before the new
-events (someone opted out, moved team, left the directory; an identity was mapped to another person), the
-run must be a full one: else an opted-out person's old windows would still count them.
+the work day, the group size k and the version of teamweave. When any of that changed in a way that can reach
+a window before the new events (someone opted out, moved team, left the directory; an identity was mapped to
+another person), the run must be a full one: else an opted-out person's old windows would still count them.
 
 One change is allowed, because it cannot reach back: people added to the directory who start on or after
 the new events' first UTC day, with new aliases of theirs. A person takes part only from their start date on
@@ -32,13 +32,14 @@ ALIAS_SCHEMA: Final = pa.schema([("identity", pa.string()), ("person", pa.string
 class RunInputs:
     """Everything an analysis reads besides the events: the people who may become nodes (``ties.people_table``:
     pseudonym, team_id, timezone, start_date, site_id; opted-out people are not among them), who opted out,
-    the alias map (identity -> person), the bot identities and the settings (work day hours and k)."""
+    the alias map (identity -> person), the bot identities and the settings (work day hours, k, and the version
+    of teamweave: another version may compute the metrics otherwise)."""
 
     people: pa.Table
     opted_out: frozenset[str] = frozenset()
     aliases: Mapping[str, str] = field(default_factory=dict)
     bots: frozenset[str] = frozenset()
-    settings: Mapping[str, int] = field(default_factory=dict)
+    settings: Mapping[str, int | str] = field(default_factory=dict)
 
 
 def as_tables(inputs: RunInputs) -> tuple[pa.Table, pa.Table]:
@@ -95,7 +96,7 @@ def history_change(before: RunInputs, now: RunInputs, *, first_new: date) -> str
     "a person's team, time zone, start date or site changed"
     """
     if dict(before.settings) != dict(now.settings):
-        return "the work day or the group size k changed"
+        return "the work day, the group size k or the version of teamweave changed"
     if before.opted_out != now.opted_out:
         return "someone opted out of analytics or back in"
     if before.bots != now.bots:

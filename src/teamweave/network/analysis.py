@@ -18,6 +18,7 @@ import duckdb
 import pyarrow as pa
 from sqlalchemy.orm import Session
 
+from teamweave import __version__
 from teamweave.analytics.incremental import INTEGRATION_REACH, MARGIN, changed_windows, plan
 from teamweave.analytics.integration import contacts_of_newcomers, curves_from_contacts, newcomer_contacts, newcomers
 from teamweave.analytics.pipeline import connect
@@ -330,7 +331,7 @@ def analyze(
         frozenset(opted_out),
         inputs.aliases,
         frozenset(inputs.bots),
-        {"work_day_start": work_day_start, "work_day_end": work_day_end, "k": k},
+        {"work_day_start": work_day_start, "work_day_end": work_day_end, "k": k, "version": __version__},
     )
     # large analyses spill to disk: next to the event store, not into whatever folder the command ran in
     con = connect(spill_directory=events.root.parent / "duckdb-spill")
