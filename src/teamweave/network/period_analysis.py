@@ -1,6 +1,7 @@
 """One period of an analysis: the metrics of its windows computed from the participants loaded in DuckDB,
 the org's rows of those windows replaced, the month structure, and the latest windows' ties kept for the
-next incremental run. ``network.analysis`` decides which events are loaded and which windows are kept."""
+next incremental run. ``network.analysis`` and ``network.incremental_run`` decide which events are loaded and which
+windows are kept."""
 
 from __future__ import annotations
 
