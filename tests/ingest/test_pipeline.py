@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
-from sqlalchemy import select
-from tests.ingest.builders import Importer, WriteExport, msg, user
+from sqlalchemy import Engine, select
+from tests.ingest.builders import ORG, Importer, WriteExport, msg, user
+from tests.support.waiting import Waits, in_thread
 
 from teamweave.errors import InputFormatError
 from teamweave.imports.models import ImportRun
@@ -17,6 +18,8 @@ from teamweave.ingest import pipeline
 from teamweave.ingest.context import ImportContext
 from teamweave.ingest.slack_export import SlackExport
 from teamweave.store.events import EventStore
+from teamweave.store.org_lock import hold_org
+from teamweave.store.session import session_factory
 
 USERS = [user("U1", "ana"), user("U2", "bo")]
 
@@ -51,6 +54,29 @@ def test_progress_batches_and_summary(
     assert summary.events_per_second > 0
     assert summary.seconds > 0
     assert summary.file_name == "export"
+
+
+def test_an_import_waits_while_another_job_holds_its_org(importer: Importer, write_export: WriteExport) -> None:
+    """An erasure of the org holds it: the import's events must not be written between its removals and its
+    commit (store.org_lock)."""
+    root = write_export(USERS, {"dev": ["U1", "U2"]}, {"dev/1970-01-01.json": [msg("1.1", "U1")]})
+    engine = importer.session.get_bind()
+    assert isinstance(engine, Engine)
+    eraser = session_factory(engine)()
+    hold_org(eraser, org=ORG)
+    waits = Waits()
+    try:
+        worker, errors = in_thread(lambda: importer(root, progress=waits))
+        assert waits.waiting.wait(30)
+        worker.join(0.5)
+        assert worker.is_alive()
+        assert importer.rows() == []
+        eraser.commit()
+    finally:
+        eraser.close()
+    worker.join(30)
+    assert not errors, errors
+    assert len(importer.rows()) == 1
 
 
 def test_a_failure_during_import_marks_the_run_failed(

@@ -8,20 +8,23 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 from tests.support.stored_text import stored_text
+from tests.support.waiting import Waits, in_thread
 
 from teamweave.accounts.models import User
 from teamweave.errors import NotFound
 from teamweave.imports.models import Identity
 from teamweave.ingest.records import Interaction
+from teamweave.network.analysis import analyze
 from teamweave.network.models import PersonMetric
 from teamweave.people.models import Person, Team
 from teamweave.privacy.consent import set_analytics_opt_out
 from teamweave.privacy.erasure import erase_person, export_person
 from teamweave.privacy.pseudonym import Pseudonymiser
 from teamweave.store.events import EventStore
+from teamweave.store.session import session_factory
 from teamweave.store.tie_cache import TieCache
 
 ORG = "acme"
@@ -136,3 +139,72 @@ def test_opt_out_is_recorded(session: Session, tmp_path: Path) -> None:
     assert cem.analytics_opt_out is True
     with pytest.raises(NotFound):
         set_analytics_opt_out(session, org=ORG, email="nobody@acme.test", opt_out=True)
+
+
+def _erased_everywhere(engine: Engine, instance: Path, pseudonym: str) -> None:
+    with session_factory(engine)() as check:
+        assert check.scalar(select(func.count()).where(PersonMetric.pseudonym == pseudonym)) == 0
+        assert check.scalar(select(func.count()).select_from(PersonMetric)) > 0  # the others' rows are there
+    assert pseudonym not in stored_text(instance)  # no event, kept tie, contact or input names them
+
+
+def test_an_erasure_waits_for_a_running_analysis_then_removes_what_it_wrote(engine: Engine, tmp_path: Path) -> None:
+    """Without the org's lock, on PostgreSQL the erasure ran beside the analysis, which then stored the person's
+    metrics and kept ties after it; on SQLite it failed after the engine's busy timeout."""
+    factory = session_factory(engine)
+    store = EventStore(tmp_path / "instance")
+    with factory() as setup:
+        people = _seed(setup, store)
+        setup.commit()
+    analysis = factory()
+    analyze(analysis, org=ORG, events=store, k=1)  # not committed yet: it holds the org's lock
+    assert analysis.scalar(select(func.count()).where(PersonMetric.pseudonym == people["ana"])) > 0
+    assert people["ana"] in stored_text(tmp_path / "instance")  # the ties the run kept name her
+    waits = Waits()
+
+    def erase() -> None:
+        with factory() as session:
+            erase_person(session, org=ORG, email="ana@acme.test", events=store, progress=waits)
+            session.commit()
+
+    try:
+        worker, errors = in_thread(erase)
+        assert waits.waiting.wait(30), "the erasure did not wait for the analysis"
+        assert worker.is_alive()
+        analysis.commit()
+    finally:
+        analysis.close()  # (rolls back if the test failed before the commit: no lock left behind)
+    worker.join(60)
+    assert not errors, errors
+    assert not worker.is_alive()
+    _erased_everywhere(engine, tmp_path / "instance", people["ana"])
+
+
+def test_an_analysis_that_starts_during_an_erasure_reads_after_it(engine: Engine, tmp_path: Path) -> None:
+    factory = session_factory(engine)
+    store = EventStore(tmp_path / "instance")
+    with factory() as setup:
+        people = _seed(setup, store)
+        setup.commit()
+    eraser = factory()
+    erase_person(eraser, org=ORG, email="ana@acme.test", events=store)  # not committed yet
+    waits = Waits()
+
+    def analysis() -> None:
+        with factory() as session:
+            analyze(session, org=ORG, events=store, k=1, progress=waits)
+            session.commit()
+
+    try:
+        worker, errors = in_thread(analysis)
+        assert waits.waiting.wait(30), "the analysis did not wait for the erasure"
+        assert worker.is_alive()
+        eraser.commit()
+    finally:
+        eraser.close()
+    worker.join(60)
+    assert not errors, errors
+    assert not worker.is_alive()
+    assert waits.steps[0].startswith("Waiting for another")
+    assert len(waits.steps) > 1  # then it analysed
+    _erased_everywhere(engine, tmp_path / "instance", people["ana"])

@@ -71,9 +71,13 @@ def analyze_command(
     periods = PERIODS if period is Period.all else (period.value,)
     with open_runtime() as runtime:
         settings = runtime.settings
-        with session_scope(runtime.sessions) as session:
+        with session_scope(runtime.sessions) as session, progress_for(err) as progress:
             recognition.record_events(
-                session, org=settings.org, events=runtime.events, pseudonymiser=runtime.pseudonymiser
+                session,
+                org=settings.org,
+                events=runtime.events,
+                pseudonymiser=runtime.pseudonymiser,
+                progress=progress,
             )
         with session_scope(runtime.sessions) as session, progress_for(err) as progress:
             summary = analyze(

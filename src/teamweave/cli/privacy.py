@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from teamweave.audit.service import record_operator_action
 from teamweave.checkins import export as checkins_export
 from teamweave.cli.context import err, open_runtime, out
+from teamweave.cli.progress_bar import progress_for
 from teamweave.moments import service as moments_service
 from teamweave.notify import export as notify_export
 from teamweave.people.service import person_by_email
@@ -73,9 +74,9 @@ def erase(
     """Erase a person: their row, account, identities, metrics and events (cannot be undone)."""
     if not yes:
         typer.confirm(f"Erase everything held about {email}? This cannot be undone", abort=True)
-    with open_runtime() as runtime, session_scope(runtime.sessions) as session:
+    with open_runtime() as runtime, session_scope(runtime.sessions) as session, progress_for(err) as progress:
         _audit(session, org=runtime.settings.org, email=email, action="erase_person")
-        result = erase_person(session, org=runtime.settings.org, email=email, events=runtime.events)
+        result = erase_person(session, org=runtime.settings.org, email=email, events=runtime.events, progress=progress)
     out.print(
         f"erased {email}: {result.events_removed} events removed, {result.events_scrubbed} events no longer "
         f"name them, {result.metric_rows} metric rows, {result.identities} identities, "

@@ -16,6 +16,7 @@ import typer
 from rich.table import Table
 
 from teamweave.cli.context import err, open_runtime, out
+from teamweave.cli.progress_bar import progress_for
 from teamweave.recognition import service as recognition
 from teamweave.recognition.schemas import RecognitionView
 from teamweave.store.session import session_scope
@@ -84,9 +85,13 @@ def feed(
 @recognition_app.command("sync-events")
 def sync_events() -> None:
     """Write the interaction event of every recognition to the event store (those already there are skipped)."""
-    with open_runtime() as runtime, session_scope(runtime.sessions) as session:
+    with open_runtime() as runtime, session_scope(runtime.sessions) as session, progress_for(err) as progress:
         result = recognition.record_events(
-            session, org=runtime.settings.org, events=runtime.events, pseudonymiser=runtime.pseudonymiser
+            session,
+            org=runtime.settings.org,
+            events=runtime.events,
+            pseudonymiser=runtime.pseudonymiser,
+            progress=progress,
         )
     out.print(f"{result.added} recognition events added, {result.duplicates} already stored")
 

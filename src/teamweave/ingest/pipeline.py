@@ -44,6 +44,7 @@ from teamweave.ingest.vivainsights import VivaInsightsQuery
 from teamweave.privacy.pseudonym import Pseudonymiser
 from teamweave.progress import NullProgress, ProgressReporter
 from teamweave.store.events import EventStore, records_to_table
+from teamweave.store.org_lock import hold_org
 
 BATCH_SIZE: Final = 50_000
 _KIND: Final = attrgetter("kind")
@@ -212,7 +213,9 @@ def run_connector(
     progress: ProgressReporter | None = None,
 ) -> ImportSummary:
     """Run an opened connector through the pipeline: identities, quarantine, batched idempotent appends, and
-    the ImportRun record. Closes the connector. Never commits."""
+    the ImportRun record. Closes the connector. Never commits. Holds the org's lock (``store.org_lock``) until
+    the session's transaction ends, so that no erasure runs while events are written."""
+    hold_org(session, org=org, progress=progress)
     run = imports_service.start_run(session, org=org, source=source, file_name=file_name)
     started = perf_counter()
     identities = IdentityResolver(session, org=org, source=source, pseudonymiser=pseudonymiser, run_id=run.id)

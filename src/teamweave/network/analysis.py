@@ -33,6 +33,7 @@ from teamweave.network.period_analysis import Inputs, PeriodResult, analyze_peri
 from teamweave.people import service as people_service
 from teamweave.progress import NullProgress, ProgressReporter
 from teamweave.store.events import EventStore
+from teamweave.store.org_lock import hold_org
 from teamweave.store.tie_cache import TieCache
 
 STEPS_PER_PERIOD = 4
@@ -103,9 +104,13 @@ def analyze(
     A full run loads all the events at once, or one month at a time (``network.monthly``: the same rows, in
     memory that follows the size of a month) with ``by_month``; by default, when the org has more than
     :data:`ONE_PASS_EVENTS` events.
+
+    The run holds the org's lock (``store.org_lock``) until the session's transaction ends: an erasure waits for
+    it, so that it removes what the run wrote; a run that starts during an erasure waits, then reads after it.
     """
     chosen = with_months(periods)
     reporter: ProgressReporter = progress or NullProgress()
+    hold_org(session, org=org, progress=reporter)  # an erasure waits for this run's commit, or this run for its
     clock = time.perf_counter()
     run = AnalysisRun(org=org, started_at=datetime.now(UTC), events=events.count(org), windows=0)
     session.add(run)

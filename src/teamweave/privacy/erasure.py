@@ -16,7 +16,9 @@ from sqlalchemy.orm import Session
 from teamweave.errors import NotFound
 from teamweave.notify import service as notify_service
 from teamweave.privacy import repository
+from teamweave.progress import ProgressReporter
 from teamweave.store.events import EventStore
+from teamweave.store.org_lock import hold_org
 from teamweave.store.rows import plain
 from teamweave.store.tie_cache import TieCache
 
@@ -87,8 +89,16 @@ def export_person(session: Session, *, org: str, email: str, events: EventStore)
     }
 
 
-def erase_person(session: Session, *, org: str, email: str, events: EventStore) -> ErasureResult:
-    """Erase a person from the database and the event store. The caller commits."""
+def erase_person(
+    session: Session, *, org: str, email: str, events: EventStore, progress: ProgressReporter | None = None
+) -> ErasureResult:
+    """Erase a person from the database and the event store. The caller commits.
+
+    Holds the org's lock (``store.org_lock``) until the session's transaction ends, waiting first for a running
+    analysis, import or erasure of the org to end (shown on ``progress``): an analysis that read the events
+    before the erasure would otherwise write the person's metrics and kept ties back after it.
+    """
+    hold_org(session, org=org, progress=progress)
     person = _find(session, org=org, email=email)
     pseudonyms = _pseudonyms(session, org=org, person=person)
     metric_rows = len(repository.metrics_of(session, org=org, pseudonym=person.pseudonym))

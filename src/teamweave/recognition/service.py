@@ -30,6 +30,7 @@ from teamweave.errors import Forbidden, InputFormatError, NotFound
 from teamweave.ingest.records import Interaction
 from teamweave.people import service as people
 from teamweave.privacy.pseudonym import Pseudonymiser
+from teamweave.progress import ProgressReporter
 from teamweave.recognition import repository
 from teamweave.recognition.announce import announce
 from teamweave.recognition.models import Recognition, RecognitionReceiver
@@ -43,6 +44,7 @@ from teamweave.recognition.schemas import (
     TeamThanks,
 )
 from teamweave.store.events import AppendResult, EventStore
+from teamweave.store.org_lock import hold_org
 
 EVENT_SOURCE = "recognition"
 EVENT_KIND = "recognition"
@@ -214,10 +216,20 @@ def giver_of(viewer: User) -> int:
     return viewer.person_id
 
 
-def record_events(session: Session, *, org: str, events: EventStore, pseudonymiser: Pseudonymiser) -> AppendResult:
+def record_events(
+    session: Session,
+    *,
+    org: str,
+    events: EventStore,
+    pseudonymiser: Pseudonymiser,
+    progress: ProgressReporter | None = None,
+) -> AppendResult:
     """Write the interaction event of every committed recognition of the org, in one batch (those already
     stored are skipped, so running it again adds nothing). ``teamweave analyze`` calls it before analysing;
-    ``teamweave recognition sync-events`` runs it alone."""
+    ``teamweave recognition sync-events`` runs it alone. Holds the org's lock (``store.org_lock``; a wait is
+    shown on ``progress``), so that an erasure never runs between reading the recognitions and writing their
+    events."""
+    hold_org(session, org=org, progress=progress)
     pseudonyms = {e.person_id: e.pseudonym for e in people.directory(session, org=org)}
     rows = repository.all_of_org(session, org=org)
     reached = repository.receivers_of(session, recognition_ids=[r.id for r in rows])
