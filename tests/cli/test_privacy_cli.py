@@ -1,4 +1,4 @@
-"""``teamweave privacy export|erase|opt-out``: a person's rights from the command line, audited."""
+"""``teamweave privacy export|erase|readmit|opt-out``: a person's rights from the command line, audited."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from teamweave.audit.models import AuditEntry
 from teamweave.audit.service import OPERATOR_ROLE
 from teamweave.cli.main import app
 from teamweave.config import load_settings
+from teamweave.errors import NotFound
 from teamweave.runtime import Runtime
 from teamweave.store.session import session_scope
 
@@ -55,6 +56,19 @@ def test_erase_removes_the_person_and_is_audited(people: Path) -> None:
     again = CliRunner().invoke(app, ["privacy", "export", "ben@acme.test"])
     assert again.exit_code != 0
     assert [a for _, a, _ in _audit()] == ["erase_person"]
+
+
+def test_readmit_after_an_erasure_and_people_import_warns_until_then(people: Path, tmp_path: Path) -> None:
+    assert CliRunner().invoke(app, ["privacy", "erase", "ben@acme.test", "--yes"]).exit_code == 0
+    hr = CliRunner().invoke(app, ["people", "import", str(tmp_path / "hr.csv")])
+    assert hr.exit_code == 0, hr.output
+    assert "name people erased earlier" in hr.output
+    result = CliRunner().invoke(app, ["privacy", "readmit", "ben@acme.test"])
+    assert result.exit_code == 0, result.output
+    assert "ben@acme.test can be imported again (1 erasure marks forgotten)" in result.output
+    again = CliRunner().invoke(app, ["privacy", "readmit", "ben@acme.test"])
+    assert isinstance(again.exception, NotFound)  # (main() prints it without a traceback)
+    assert "no erased person with e-mail ben@acme.test" in str(again.exception)
 
 
 def test_opt_out_and_back_in(people: Path) -> None:

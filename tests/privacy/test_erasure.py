@@ -21,6 +21,7 @@ from teamweave.network.analysis import analyze
 from teamweave.network.models import PersonMetric
 from teamweave.people.models import Person, Team
 from teamweave.privacy.consent import set_analytics_opt_out
+from teamweave.privacy.erased import erasure_mark, erasure_marks
 from teamweave.privacy.erasure import erase_person, export_person
 from teamweave.privacy.pseudonym import Pseudonymiser
 from teamweave.store.events import EventStore
@@ -118,6 +119,8 @@ def test_erasure_removes_rows_and_events(session: Session, tmp_path: Path) -> No
     session.commit()
     assert (result.events_removed, result.events_scrubbed) == (2, 1)
     assert (result.metric_rows, result.identities, result.accounts) == (1, 1, 1)
+    slack_ana = P.identity("slack", "T1:U1")
+    assert erasure_marks(session, org=ORG) == {erasure_mark(people["ana"]), erasure_mark(slack_ana)}  # for imports
     assert session.scalar(select(func.count()).select_from(Person)) == 2
     assert session.scalar(select(func.count()).select_from(User)) == 0
     assert session.scalar(select(func.count()).select_from(Identity)) == 0

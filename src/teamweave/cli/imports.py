@@ -108,6 +108,11 @@ def print_summary(summary: ImportSummary) -> None:
     _listing("Bots", summary.bots, SHOWN_IDENTITIES, summary.bots_total)
     if summary.dropped_targets:
         out.print(f"{summary.dropped_targets} user ids named as targets are unknown to the source and were left out")
+    if summary.erased:
+        out.print(
+            f"{summary.erased} events of people erased earlier were left out (and they were struck from the "
+            "targets of others); `teamweave privacy readmit EMAIL` lets a person back in"
+        )
     if summary.quarantine_file:
         out.print(f"quarantine file (locations and reasons only): {summary.quarantine_file}", markup=False)
     out.print(f"{summary.read:,} events in {summary.seconds:.2f} s ({summary.events_per_second:,.0f} events/s)")

@@ -18,6 +18,7 @@ from teamweave.moments import service as moments_service
 from teamweave.notify import export as notify_export
 from teamweave.people.service import person_by_email
 from teamweave.privacy.consent import set_analytics_opt_out
+from teamweave.privacy.erased import readmit_person
 from teamweave.privacy.erasure import erase_person, export_person
 from teamweave.recognition import service as recognition_service
 from teamweave.store.session import session_scope
@@ -71,7 +72,8 @@ def erase(
     email: str = typer.Argument(..., help="E-mail address of the person."),
     yes: bool = typer.Option(False, "--yes", help="Confirm without asking."),
 ) -> None:
-    """Erase a person: their row, account, identities, metrics and events (cannot be undone)."""
+    """Erase a person: their row, account, identities, metrics and events (cannot be undone). Later imports leave
+    their events out (see `readmit`)."""
     if not yes:
         typer.confirm(f"Erase everything held about {email}? This cannot be undone", abort=True)
     with open_runtime() as runtime, session_scope(runtime.sessions) as session, progress_for(err) as progress:
@@ -82,6 +84,17 @@ def erase(
         f"name them, {result.metric_rows} metric rows, {result.identities} identities, "
         f"{result.accounts} accounts"
     )
+
+
+@privacy_app.command("readmit")
+def readmit(email: str = typer.Argument(..., help="E-mail address of the person erased earlier.")) -> None:
+    """Let a person erased earlier back into imports (e.g. they rejoined); what was erased stays erased.
+
+    After an erasure, imports leave out the events the person acted in and strike them from the targets of
+    others, so that importing an export that still holds them does not bring their data back."""
+    with open_runtime() as runtime, session_scope(runtime.sessions) as session:
+        forgotten = readmit_person(session, org=runtime.settings.org, email=email, pseudonymiser=runtime.pseudonymiser)
+    out.print(f"{email} can be imported again ({forgotten} erasure marks forgotten)")
 
 
 @privacy_app.command("opt-out")

@@ -33,6 +33,7 @@ class ImportSummary(BaseModel):
     bots: list[str] = Field(default_factory=list, description="Labels of bot identities seen (at most 10,000).")
     bots_total: int = Field(0, description="How many bot identities were seen.")
     dropped_targets: int = Field(0, description="Targets left out because the source does not know them.")
+    erased: int = Field(0, description="Events left out because an erased person acted in them.")
     quarantine_file: Path | None = None
     seconds: float = 0.0
     events_per_second: float = 0.0

@@ -4,6 +4,8 @@ A source identity with an e-mail address that belongs to a person becomes that p
 identity (no address, an unknown address, a bot) gets an identity pseudonym and an ``Identity`` row, so it is
 listed for an admin to resolve later rather than dropped. When an identity seen unmatched in an earlier import
 now matches a person by e-mail, its row is resolved to that person, so earlier events count as theirs too.
+An identity of an erased person (the mark of its pseudonym, or of its e-mail's, was kept: ``privacy.erased``)
+gets no row; its pseudonym goes to :attr:`IdentityResolver.erased`, whose events the pipeline leaves out.
 Memory stays bounded on any input size (a 2 GB mbox with 1.5M distinct addresses, docs/performance.md): new
 identity rows are written in batches with one Core ``INSERT .. ON CONFLICT DO NOTHING`` each (no ORM object per
 identity), nothing is read per identity (only the few identities an admin resolved are loaded), the raw id ->
@@ -21,6 +23,7 @@ from sqlalchemy.orm import Session
 from teamweave.imports import service as imports_service
 from teamweave.imports.service import NewIdentity
 from teamweave.people import service as people_service
+from teamweave.privacy.erased import erasure_mark, erasure_marks
 from teamweave.privacy.pseudonym import Pseudonymiser
 
 CACHE_LIMIT: Final = 100_000
@@ -57,6 +60,9 @@ class IdentityResolver:
             entry.email.lower(): (entry.person_id, entry.pseudonym)
             for entry in people_service.directory(session, org=org)
         }
+        self._erasure_marks = erasure_marks(session, org=org)
+        self.erased: set[str] = set()
+        """Pseudonyms of erased people's identities met in this import: their events stay out."""
         self._cache: dict[str, str] = {}
         self._seen: set[str] = set()  # identity pseudonyms handled in this import: recorded and counted once
         self._pending: list[NewIdentity] = []
@@ -97,6 +103,10 @@ class IdentityResolver:
         first_time = identity_pseudonym not in self._seen
         if first_time:
             self._seen.add(identity_pseudonym)
+            if self._erasure_marks and self._was_erased(identity, identity_pseudonym):
+                self.erased.add(identity_pseudonym)
+        if identity_pseudonym in self.erased:
+            return identity_pseudonym  # no row, not counted: the pipeline leaves its events out
         if identity.email and not identity.is_bot:
             person = self._people.get(identity.email.strip().lower())
             if person is not None:
@@ -109,6 +119,13 @@ class IdentityResolver:
         if first_time:
             self._record(identity, identity_pseudonym)
         return identity_pseudonym
+
+    def _was_erased(self, identity: SourceIdentity, identity_pseudonym: str) -> bool:
+        """Whether the identity, or the person its e-mail names, was erased (``privacy.erased``)."""
+        if erasure_mark(identity_pseudonym) in self._erasure_marks:
+            return True
+        email = identity.email
+        return email is not None and erasure_mark(self._pseudonymiser.person_of_email(email)) in self._erasure_marks
 
     def _record(self, identity: SourceIdentity, identity_pseudonym: str) -> None:
         self._pending.append(NewIdentity(identity_pseudonym, identity.label[:300], identity.is_bot))

@@ -41,9 +41,10 @@ from teamweave.ingest.records import Interaction
 from teamweave.ingest.slack_export import SlackExport
 from teamweave.ingest.teams_graph import TeamsMessages
 from teamweave.ingest.vivainsights import VivaInsightsQuery
+from teamweave.privacy.erased import without_erased
 from teamweave.privacy.pseudonym import Pseudonymiser
 from teamweave.progress import NullProgress, ProgressReporter
-from teamweave.store.events import EventStore, records_to_table
+from teamweave.store.events import EventAppender, EventStore, records_to_table
 from teamweave.store.org_lock import hold_org
 
 BATCH_SIZE: Final = 50_000
@@ -121,52 +122,57 @@ def _rare_collections() -> Iterator[None]:
         gc.set_threshold(*before)
 
 
-def _append_batches(records: Iterable[Interaction], events: EventStore, org: str) -> tuple[int, int, Counter[str]]:
-    """Append in batches of :data:`BATCH_SIZE` (memory holds one batch); (added, duplicates, events per kind)."""
-    added = duplicates = 0
-    kinds: Counter[str] = Counter()
+class _Sink:
+    """Appends batches to the org's store (each month's stored ids read once a run, not once a batch), leaving out
+    the events of erased people (``privacy.erased``); counts the events added, already stored, read per kind and
+    left out."""
+
+    def __init__(self, appender: EventAppender, *, erased: set[str]) -> None:
+        self._appender = appender
+        self._erased = erased  # grows while the import meets identities of erased people
+        self.added = self.duplicates = self.left_out = 0
+        self.kinds: Counter[str] = Counter()
+
+    def append(self, batch: pa.Table, *, counted: bool = False) -> None:
+        """Append ``batch`` (``counted``: its kinds are counted already)."""
+        if not counted:
+            counts = pc.value_counts(batch.column("kind").combine_chunks())
+            self.kinds.update(dict(zip(counts.field(0).to_pylist(), counts.field(1).to_pylist(), strict=True)))
+        batch, left_out = without_erased(batch, self._erased)
+        result = self._appender.append_table(batch)
+        self.added, self.duplicates = self.added + result.added, self.duplicates + result.duplicates
+        self.left_out += left_out
+
+
+def _append_batches(records: Iterable[Interaction], sink: _Sink) -> None:
+    """Append in batches of :data:`BATCH_SIZE` (memory holds one batch)."""
     stream = iter(records)
-    with events.appender(org) as appender:  # each month's stored ids are read once a run, not once a batch
-        while batch := list(islice(stream, BATCH_SIZE)):
-            kinds.update(map(_KIND, batch))
-            result = appender.append_table(records_to_table(batch))
-            added, duplicates = added + result.added, duplicates + result.duplicates
-    return added, duplicates, kinds
+    while batch := list(islice(stream, BATCH_SIZE)):
+        sink.kinds.update(map(_KIND, batch))
+        sink.append(records_to_table(batch), counted=True)
 
 
-def _append_tables(tables: Iterable[pa.Table], events: EventStore, org: str) -> tuple[int, int, Counter[str]]:
+def _append_tables(tables: Iterable[pa.Table], sink: _Sink) -> None:
     """:func:`_append_batches` for a connector that makes event tables: the same batches of exactly
     :data:`BATCH_SIZE` events (so the same duplicate is kept as with records), whatever the tables' sizes."""
-    added = duplicates = 0
-    kinds: Counter[str] = Counter()
     held: list[pa.Table] = []
     rows = 0
-    with events.appender(org) as appender:
-
-        def append(batch: pa.Table) -> None:
-            nonlocal added, duplicates
-            counts = pc.value_counts(batch.column("kind").combine_chunks())
-            kinds.update(dict(zip(counts.field(0).to_pylist(), counts.field(1).to_pylist(), strict=True)))
-            result = appender.append_table(batch)
-            added, duplicates = added + result.added, duplicates + result.duplicates
-
-        stream = iter(tables)
-        try:
-            for table in stream:
-                held.append(table)
-                rows += table.num_rows
-                while rows >= BATCH_SIZE:
-                    joined = pa.concat_tables(held)
-                    append(joined.slice(0, BATCH_SIZE))
-                    held, rows = [joined.slice(BATCH_SIZE)], rows - BATCH_SIZE
-        finally:  # closed now, not when a traceback lets go of it: a connector that makes its tables on a worker
-            # thread (Slack's) uses the import context and its session there, and must stop before the caller does
-            close = getattr(stream, "close", None)
-            if close is not None:
-                close()
-        if rows:
-            append(pa.concat_tables(held))
-    return added, duplicates, kinds
+    stream = iter(tables)
+    try:
+        for table in stream:
+            held.append(table)
+            rows += table.num_rows
+            while rows >= BATCH_SIZE:
+                joined = pa.concat_tables(held)
+                sink.append(joined.slice(0, BATCH_SIZE))
+                held, rows = [joined.slice(BATCH_SIZE)], rows - BATCH_SIZE
+    finally:  # closed now, not when a traceback lets go of it: a connector that makes its tables on a worker
+        # thread (Slack's) uses the import context and its session there, and must stop before the caller does
+        close = getattr(stream, "close", None)
+        if close is not None:
+            close()
+    if rows:
+        sink.append(pa.concat_tables(held))
 
 
 def import_path(
@@ -230,11 +236,12 @@ def run_connector(
                 until=window[1],
                 progress=progress or NullProgress(),
             )
-            with _rare_collections():
+            with _rare_collections(), events.appender(org) as appender:
+                sink = _Sink(appender, erased=identities.erased)
                 if isinstance(connector, TableConnector):
-                    added, duplicates, kinds = _append_tables(connector.event_tables(ctx), events, org)
+                    _append_tables(connector.event_tables(ctx), sink)
                 else:
-                    added, duplicates, kinds = _append_batches(connector.interactions(ctx), events, org)
+                    _append_batches(connector.interactions(ctx), sink)
     except TeamweaveError as error:
         identities.flush()  # the events appended before the failure name these identities
         imports_service.fail_run(session, run=run, error=str(error))
@@ -248,23 +255,24 @@ def run_connector(
     imports_service.finish_run(
         session,
         run=run,
-        added=added,
-        duplicates=duplicates,
+        added=sink.added,
+        duplicates=sink.duplicates,
         skipped=ctx.skipped,
-        counts=dict(kinds),
+        counts=dict(sink.kinds),
         errors=ctx.errors,
         quarantine_file=quarantine_file,
     )
-    read = sum(kinds.values())
+    read = sum(sink.kinds.values())
     return ImportSummary(
         run_id=run.id,
         source=source,
         file_name=file_name,
         read=read,
-        added=added,
-        duplicates=duplicates,
+        added=sink.added,
+        duplicates=sink.duplicates,
+        erased=sink.left_out,
         skipped=ctx.skipped,
-        counts_by_kind=dict(sorted(kinds.items())),
+        counts_by_kind=dict(sorted(sink.kinds.items())),
         skip_reasons=dict(ctx.skip_reasons.most_common()),
         errors=list(ctx.errors),
         unmatched=sorted(ctx.identities.unmatched.values()),

@@ -14,6 +14,7 @@ from teamweave.ingest.hr_csv import HrCsvReader, HrRow, check_managers
 from teamweave.people import repository
 from teamweave.people.models import Person, Site, Team
 from teamweave.people.schemas import DirectoryEntry, HrImportResult, TeamSummary
+from teamweave.privacy.erased import erasure_mark, erasure_marks
 from teamweave.privacy.pseudonym import Pseudonymiser
 
 # What an HR import may change on a person; comparing these tells "updated" from "unchanged".
@@ -170,6 +171,13 @@ def import_people(session: Session, *, org: str, path: Path, pseudonymiser: Pseu
         session, org=org, rows=check.rows, existing=existing, values=values, without_manager=check.without_manager
     )
     _refresh_site_zones(session, org=org)
+    erased = erasure_marks(session, org=org)
+    lines = [str(row.line) for row in check.rows if erasure_mark(str(values[row.email]["pseudonym"])) in erased]
+    if lines:
+        result.warnings.append(
+            f"{path.name}: lines {', '.join(lines)} name people erased earlier; they are in the directory again, but "
+            "imports leave their events out until `teamweave privacy readmit EMAIL`"
+        )
     absent = len(existing.keys() - {row.email for row in rows} - reader.rejected_emails.keys())
     if absent:
         result.warnings.append(f"{absent} people in the directory are not in {path.name}; they were kept")

@@ -3,11 +3,17 @@
 Erasure removes the person's row, account, resolved identities and metrics, drops every event they acted in
 and strikes them from the targets of others' events. The audit log keeps its entries (it records who looked,
 not what they saw). Metrics of other people and teams still reflect the past until the next `analyze`.
+
+The pseudonyms of an erased person (their own and their identities') are remembered as one-way marks, so that
+importing an export that still holds them leaves their events and identities out (``privacy.erased``), until
+``teamweave privacy readmit`` lets them back in (a person who rejoins, say). No name, e-mail, source id or
+pseudonym of theirs is kept.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import duckdb
@@ -16,6 +22,7 @@ from sqlalchemy.orm import Session
 from teamweave.errors import NotFound
 from teamweave.notify import service as notify_service
 from teamweave.privacy import repository
+from teamweave.privacy.erased import erasure_mark
 from teamweave.progress import ProgressReporter
 from teamweave.store.events import EventStore
 from teamweave.store.org_lock import hold_org
@@ -106,6 +113,13 @@ def erase_person(
     accounts = len(repository.accounts_of(session, org=org, person_id=person.id))
     notify_service.forget_person(session, org=org, person_id=person.id)  # messages ABOUT them (docs/notify.md)
     repository.delete_person(session, org=org, person=person)
+    repository.record_erasure_marks(
+        session,
+        org=org,
+        person_mark=erasure_mark(person.pseudonym),
+        marks=map(erasure_mark, pseudonyms),
+        at=datetime.now(UTC),
+    )
     session.flush()
     removed, scrubbed = events.erase_pseudonyms(org, pseudonyms)
     TieCache.beside(events).clear(org)  # the kept tie tables of the last analysis hold their pairs

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select, update
@@ -12,6 +14,7 @@ from teamweave.audit.models import AuditEntry
 from teamweave.imports.models import Identity
 from teamweave.network.models import NewHireIntegration, PersonMetric
 from teamweave.people.models import Person, Site, Team
+from teamweave.privacy.models import ErasureMark
 
 
 def person(session: Session, *, org: str, email: str) -> Person | None:
@@ -77,3 +80,21 @@ def integration_of(session: Session, *, org: str, person_id: int) -> list[NewHir
     """A newcomer's integration curve (ties at day 30/60/90), if they have one."""
     stmt = select(NewHireIntegration).where(NewHireIntegration.org == org, NewHireIntegration.person_id == person_id)
     return list(session.scalars(stmt))
+
+
+def record_erasure_marks(session: Session, *, org: str, person_mark: str, marks: Iterable[str], at: datetime) -> None:
+    """Remember the marks of an erased person's pseudonyms (each once), for imports to leave out."""
+    wanted = set(marks)
+    stmt = select(ErasureMark.mark).where(ErasureMark.org == org, ErasureMark.mark.in_(sorted(wanted)))
+    for mark in sorted(wanted - set(session.scalars(stmt))):
+        session.add(ErasureMark(org=org, mark=mark, person_mark=person_mark, erased_at=at))
+
+
+def erasure_marks(session: Session, *, org: str) -> set[str]:
+    return set(session.scalars(select(ErasureMark.mark).where(ErasureMark.org == org)))
+
+
+def forget_erasure_marks(session: Session, *, org: str, person_mark: str) -> int:
+    """Drop the marks of one erased person; how many."""
+    stmt = delete(ErasureMark).where(ErasureMark.org == org, ErasureMark.person_mark == person_mark)
+    return int(session.execute(stmt).rowcount or 0)  # type: ignore[attr-defined]

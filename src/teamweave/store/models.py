@@ -10,6 +10,7 @@ from teamweave.moments import models as moments_models
 from teamweave.network import models as network_models
 from teamweave.notify import models as notify_models
 from teamweave.people import models as people_models
+from teamweave.privacy import models as privacy_models
 from teamweave.recognition import models as recognition_models
 from teamweave.store.base import Base
 
@@ -23,6 +24,7 @@ ALL_MODEL_MODULES = (
     notify_models,
     recognition_models,
     moments_models,
+    privacy_models,
 )
 
 metadata = Base.metadata
