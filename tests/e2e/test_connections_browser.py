@@ -6,6 +6,8 @@ Screenshots go to ``test-artifacts/screenshots/connections-*.png``.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from playwright.sync_api import Browser
 from sqlalchemy import update
@@ -47,3 +49,23 @@ def test_my_fall_in_ties_is_explained_and_marked_and_never_shown_to_my_manager(
     assert "Your ties fell" not in text
     assert "ps-alice" not in text
     shot_page(manager, "connections-team")
+
+
+def test_i_download_my_own_data_from_my_page(live: tuple[str, SeededOrg], browser: Browser) -> None:
+    base, _ = live
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    log_in(page, base, "alice")
+    page.goto(f"{base}/me")
+    page.locator("#my-data").scroll_into_view_if_needed()
+    shot_page(page, "connections-my-data")
+    with page.expect_download() as waiting:
+        page.get_by_role("link", name="Download my data (JSON)").click()
+    download = waiting.value
+    assert download.suggested_filename == "teamweave-my-data.json"
+    path = download.path()
+    assert path is not None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["person"]["email"] == "alice@example.org"
+    assert [view["action"] for view in data["views_of_your_data"]] == ["export_own_data"]
+    context.close()

@@ -2,28 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import orjson
 import typer
 from sqlalchemy.orm import Session
 
 from teamweave.audit.service import record_operator_action
-from teamweave.checkins import export as checkins_export
 from teamweave.cli.context import err, open_runtime, out
 from teamweave.cli.progress_bar import progress_for
-from teamweave.moments import service as moments_service
-from teamweave.notify import export as notify_export
 from teamweave.people.service import person_by_email
 from teamweave.privacy.consent import set_analytics_opt_out
 from teamweave.privacy.erased import readmit_person
-from teamweave.privacy.erasure import erase_person, export_person
-from teamweave.recognition import service as recognition_service
+from teamweave.privacy.erasure import erase_person
+from teamweave.privacy.export import full_export
 from teamweave.store.session import session_scope
 
-privacy_app = typer.Typer(help="A person's data rights: export, erase, opt out.", no_args_is_help=True)
+privacy_app = typer.Typer(help="A person's data rights: export, erase, readmit, opt out.", no_args_is_help=True)
 
 
 def _audit(session: Session, *, org: str, email: str, action: str) -> None:
@@ -33,22 +28,6 @@ def _audit(session: Session, *, org: str, email: str, action: str) -> None:
         record_operator_action(session, org=org, action=action, subject_kind="person", subject_id=person.id)
 
 
-CAPABILITY_EXPORTS: tuple[tuple[str, Callable[..., Any]], ...] = (
-    ("checkins", checkins_export.export_of_person),
-    ("recognition", recognition_service.personal_export),
-    ("celebrations", moments_service.export_of_person),
-    ("notifications", notify_export.export_of_person),
-)
-"""Each capability's own part of a person's export: ``(key, export_of_person(session, *, org, person_id))``."""
-
-
-def _capability_data(session: Session, *, org: str, email: str) -> dict[str, Any]:
-    person = person_by_email(session, org=org, email=email)
-    if person is None:
-        return {}
-    return {key: export(session, org=org, person_id=person.id) for key, export in CAPABILITY_EXPORTS}
-
-
 @privacy_app.command("export")
 def export(
     email: str = typer.Argument(..., help="E-mail address of the person."),
@@ -56,8 +35,7 @@ def export(
 ) -> None:
     """Export everything held about one person as JSON."""
     with open_runtime() as runtime, session_scope(runtime.sessions) as session:
-        data = export_person(session, org=runtime.settings.org, email=email, events=runtime.events)
-        data.update(_capability_data(session, org=runtime.settings.org, email=email))
+        data = full_export(session, org=runtime.settings.org, email=email, events=runtime.events)
         _audit(session, org=runtime.settings.org, email=email, action="export_person")
     payload = orjson.dumps(data, option=orjson.OPT_INDENT_2)
     if output is None:

@@ -25,6 +25,7 @@ from teamweave.web.routes import (
     imports,
     inbox,
     me,
+    my_data,
     org,
     recognition,
     teams,
@@ -32,7 +33,7 @@ from teamweave.web.routes import (
 )
 from teamweave.web.security import SecurityHeadersMiddleware, add_session_middleware, csrf_guard
 
-ROUTE_MODULES = (auth, me, teams, org, imports, audit_log, tone, checkins, recognition, celebrations, inbox)
+ROUTE_MODULES = (auth, me, my_data, teams, org, imports, audit_log, tone, checkins, recognition, celebrations, inbox)
 
 
 def _connect_tone(app: FastAPI, settings: Settings) -> None:
