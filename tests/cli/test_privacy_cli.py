@@ -6,7 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 from sqlalchemy import select
+from tests.support.waiting import in_thread
 from typer.testing import CliRunner
 
 from teamweave.audit.models import AuditEntry
@@ -15,6 +17,8 @@ from teamweave.cli.main import app
 from teamweave.config import load_settings
 from teamweave.errors import NotFound
 from teamweave.runtime import Runtime
+from teamweave.store import engine as engine_module
+from teamweave.store.org_lock import hold_org
 from teamweave.store.session import session_scope
 
 HR = "email,name,team,manager_email,site,timezone,start_date,birthday,birthday_opt_in\n" + "".join(
@@ -58,14 +62,37 @@ def test_erase_removes_the_person_and_is_audited(people: Path) -> None:
     assert [a for _, a, _ in _audit()] == ["erase_person"]
 
 
+def test_erase_waits_for_a_running_analysis_instead_of_failing(people: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On SQLite the audit entry's write used to wait the engine's busy timeout for a running analysis, then fail."""
+    monkeypatch.setattr(engine_module, "BUSY_TIMEOUT_MS", 300)  # fail fast if the command does not wait
+    runtime = Runtime(load_settings())
+    analysis = runtime.sessions()
+    hold_org(analysis, org=runtime.settings.org)  # a running analysis (or import) of the org
+    outcome: list[Result] = []
+    try:
+        worker, errors = in_thread(
+            lambda: outcome.append(CliRunner().invoke(app, ["privacy", "erase", "ben@acme.test", "--yes"]))
+        )
+        worker.join(1.5)
+        assert worker.is_alive()  # still waiting, 5 times the busy timeout later
+        analysis.rollback()
+    finally:
+        analysis.close()
+        runtime.close()
+    worker.join(30)
+    assert not errors, errors
+    assert outcome[0].exit_code == 0, outcome[0].output
+    assert "erased ben@acme.test" in outcome[0].output
+
+
 def test_readmit_after_an_erasure_and_people_import_warns_until_then(people: Path, tmp_path: Path) -> None:
     assert CliRunner().invoke(app, ["privacy", "erase", "ben@acme.test", "--yes"]).exit_code == 0
     hr = CliRunner().invoke(app, ["people", "import", str(tmp_path / "hr.csv")])
     assert hr.exit_code == 0, hr.output
-    assert "name people erased earlier" in hr.output
+    assert "this person was erased" in hr.output
     result = CliRunner().invoke(app, ["privacy", "readmit", "ben@acme.test"])
     assert result.exit_code == 0, result.output
-    assert "ben@acme.test can be imported again (1 erasure marks forgotten)" in result.output
+    assert "ben@acme.test can be imported again (1 erasure mark forgotten)" in result.output
     again = CliRunner().invoke(app, ["privacy", "readmit", "ben@acme.test"])
     assert isinstance(again.exception, NotFound)  # (main() prints it without a traceback)
     assert "no erased person with e-mail ben@acme.test" in str(again.exception)

@@ -14,6 +14,7 @@ from tests.support.stored_text import stored_text
 
 from teamweave.errors import NotFound
 from teamweave.imports.models import Identity
+from teamweave.imports.service import resolve_identity
 from teamweave.ingest.pipeline import run_connector
 from teamweave.ingest.records import Interaction
 from teamweave.ingest.slack_export import SlackExport
@@ -88,20 +89,47 @@ def test_importing_again_after_an_erasure_brings_nothing_of_the_person_back(
     assert sum(1 for row in back if row["actor"] == ana) == 3  # she acts again, under her own pseudonym
 
 
+def test_an_identity_resolved_to_an_erased_person_stays_out_without_an_e_mail(session: Session, tmp_path: Path) -> None:
+    """Her second Slack account has no e-mail: an admin resolved it to her. The erasure marks it too."""
+    store = EventStore(tmp_path / "instance")
+    importer = Importer(session, store, P, tmp_path / "quarantine")
+    ana = importer.add_person("ana@acme.test", "Ana")
+    importer.add_person("bo@acme.test", "Bo")
+    users = [*USERS[:2], user("U4", "ana-laptop")]
+    days = {"dev/2024-01-08.json": [msg("1704708000.000100", "U4", "hi <@U2>"), msg("1704708060.000200", "U2", "hey")]}
+    root = write_export_folder(tmp_path / "export", users, {"dev": ["U1", "U2", "U4"]}, days)
+    assert _import(importer, root, tables=True) == 0
+    laptop = P.identity("slack", "T1:U4")
+    row = session.scalars(select(Identity).where(Identity.pseudonym == laptop)).one()
+    resolve_identity(session, org=ORG, identity_id=row.id, person_id=ana.id)
+    erase_person(session, org=ORG, email="ana@acme.test", events=store)
+    session.commit()
+    assert erasure_marks(session, org=ORG) == {erasure_mark(ana.pseudonym), erasure_mark(laptop)}
+
+    assert _import(importer, root, tables=True) == 2  # her message and her mention of bo, from the laptop account
+    assert session.scalar(select(func.count()).where(Identity.pseudonym == laptop)) == 0  # no new row either
+    assert laptop not in stored_text(tmp_path / "instance")
+    assert [r["actor"] for r in importer.rows()] == [P.person_of_email("bo@acme.test")]
+
+
 def test_readmitting_someone_never_erased_is_not_found(session: Session) -> None:
     with pytest.raises(NotFound, match="no erased person"):
         readmit_person(session, org=ORG, email="nobody@acme.test", pseudonymiser=P)
 
 
-def test_an_hr_import_that_names_an_erased_person_warns(session: Session, tmp_path: Path) -> None:
+def test_an_hr_import_rejects_an_erased_person_until_readmitted(session: Session, tmp_path: Path) -> None:
     store = EventStore(tmp_path / "instance")
     Importer(session, store, P, tmp_path / "q").add_person("ana@acme.test", "Ana")
     erase_person(session, org=ORG, email="ana@acme.test", events=store)
     hr = tmp_path / "hr.csv"
     hr.write_text("email,name,team,timezone\nbo@acme.test,Bo,Core,UTC\nana@acme.test,Ana,Core,UTC\n", encoding="utf-8")
     result = import_people(session, org=ORG, path=hr, pseudonymiser=P)
-    assert result.created == 2
-    assert any("lines 3 name people erased earlier" in warning for warning in result.warnings)
+    assert (result.created, result.rejected) == (1, 1)
+    [error] = result.errors
+    assert (error.file, error.line, error.field) == ("hr.csv", 3, "email")
+    assert "this person was erased" in str(error)
+    readmit_person(session, org=ORG, email="ana@acme.test", pseudonymiser=P)
+    assert import_people(session, org=ORG, path=hr, pseudonymiser=P).created == 1  # she rejoined
 
 
 def _events(rows: list[tuple[str, str, tuple[str, ...], int]]) -> pa.Table:

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 from tests.support.waiting import Waits, in_thread
 
-from teamweave.store.org_lock import hold_org, org_lock_key
+from teamweave.store import org_lock
+from teamweave.store.engine import make_engine
+from teamweave.store.models import metadata
+from teamweave.store.org_lock import OrgBusy, hold_org, org_lock_key
 from teamweave.store.session import session_factory
 
 
@@ -50,16 +56,44 @@ def test_the_lock_is_held_again_within_its_transaction_without_waiting(engine: E
 @pytest.mark.postgres
 def test_other_orgs_do_not_wait_on_postgresql(postgres_url: str) -> None:
     """PostgreSQL locks one org; SQLite has one writer at a time for the whole database."""
-    from teamweave.store.engine import make_engine
-
     engine = make_engine(postgres_url)
     factory = session_factory(engine)
     try:
         with factory() as first, factory() as second:
             hold_org(first, org="acme")
             waits = Waits()
-            hold_org(second, org="globex", progress=waits)
+            worker, errors = in_thread(lambda: hold_org(second, org="globex", progress=waits))
+            worker.join(30)  # (a thread: a regression would wait here, not hang the suite)
+            first.rollback()
+            worker.join(30)
+            assert not errors, errors
             assert waits.steps == []
+    finally:
+        engine.dispose()
+
+
+def test_a_job_gives_up_on_sqlite_after_waiting_its_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'busy.db'}")
+    metadata.create_all(engine)
+    factory = session_factory(engine)
+    monkeypatch.setattr(org_lock, "WAIT_S", 0.5)
+    try:
+        with factory() as first, factory() as second:
+            hold_org(first, org="acme")
+            waits = Waits()
+            with pytest.raises(OrgBusy, match="kept the database busy") as raised:
+                hold_org(second, org="acme", progress=waits)
+            assert raised.value.where == "org acme"
+            assert len(waits.steps) == 1  # it said it was waiting
+    finally:
+        engine.dispose()
+
+
+def test_a_failure_that_is_not_a_lock_is_not_taken_for_one(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'empty.db'}")  # no tables: the write it locks with fails
+    try:
+        with session_factory(engine)() as session, pytest.raises(OperationalError, match="no such table"):
+            hold_org(session, org="acme")
     finally:
         engine.dispose()
 

@@ -22,6 +22,7 @@ from teamweave.checkins.models import HeldOneOnOne
 from teamweave.imports import service as imports_service
 from teamweave.people import service as people_service
 from teamweave.store.events import EventStore
+from teamweave.store.org_lock import hold_org
 
 SOURCE = "calendar"
 # A 1:1 has two humans; allow a few extra participants that may turn out to be bots or aliases of the two.
@@ -75,8 +76,10 @@ def detect_held_one_on_ones(
     """Write a ``HeldOneOnOne`` (source ``calendar``) for every manager–report 1:1 found in stored calendars.
 
     Only meetings that started by the end of ``today`` (default: now) count as held. Returns how many meetings
-    were read, how many 1:1s (pair and day) they hold and how many rows were added (0 on a re-run).
+    were read, how many 1:1s (pair and day) they hold and how many rows were added (0 on a re-run). Holds the
+    org's lock (``store.org_lock``): an erasure between reading the pairs and writing their rows would fail it.
     """
+    hold_org(session, org=org)
     until = datetime.combine(today, time.max, tzinfo=UTC) if today else datetime.now(UTC)
     pairs = _pairs(session, org=org)
     meetings = repository.calendar_meetings(events, org=org, until=until, max_targets=MAX_TARGETS)

@@ -9,12 +9,14 @@ from rich.table import Table
 from rich.text import Text
 from sqlalchemy.orm import Session
 
-from teamweave.cli.context import open_runtime, out
+from teamweave.cli.context import err, open_runtime, out
+from teamweave.cli.progress_bar import progress_for
 from teamweave.errors import TeamweaveError
 from teamweave.imports import service as imports_service
 from teamweave.imports.models import ImportRun
 from teamweave.people import service
 from teamweave.people.schemas import HrImportResult
+from teamweave.store.org_lock import hold_org
 from teamweave.store.session import session_scope
 
 people_app = typer.Typer(help="People, teams and sites from the HR system.", no_args_is_help=True)
@@ -31,7 +33,8 @@ def import_command(
     with open_runtime() as runtime:
         chosen = org or runtime.settings.org
         failure: TeamweaveError | None = None
-        with session_scope(runtime.sessions) as session:
+        with session_scope(runtime.sessions) as session, progress_for(err) as progress:
+            hold_org(session, org=chosen, progress=progress)  # before the run's row: an erasure may be running
             run = imports_service.start_run(session, org=chosen, source="hr", file_name=file.name)
             try:
                 result = service.import_people(session, org=chosen, path=file, pseudonymiser=runtime.pseudonymiser)

@@ -16,6 +16,7 @@ from teamweave.privacy.consent import set_analytics_opt_out
 from teamweave.privacy.erased import readmit_person
 from teamweave.privacy.erasure import erase_person
 from teamweave.privacy.export import full_export
+from teamweave.store.org_lock import hold_org
 from teamweave.store.session import session_scope
 
 privacy_app = typer.Typer(help="A person's data rights: export, erase, readmit, opt out.", no_args_is_help=True)
@@ -55,6 +56,8 @@ def erase(
     if not yes:
         typer.confirm(f"Erase everything held about {email}? This cannot be undone", abort=True)
     with open_runtime() as runtime, session_scope(runtime.sessions) as session, progress_for(err) as progress:
+        # first: the audit entry's write would otherwise wait for a running analysis or import, and give up
+        hold_org(session, org=runtime.settings.org, progress=progress)
         _audit(session, org=runtime.settings.org, email=email, action="erase_person")
         result = erase_person(session, org=runtime.settings.org, email=email, events=runtime.events, progress=progress)
     out.print(
@@ -72,7 +75,8 @@ def readmit(email: str = typer.Argument(..., help="E-mail address of the person 
     others, so that importing an export that still holds them does not bring their data back."""
     with open_runtime() as runtime, session_scope(runtime.sessions) as session:
         forgotten = readmit_person(session, org=runtime.settings.org, email=email, pseudonymiser=runtime.pseudonymiser)
-    out.print(f"{email} can be imported again ({forgotten} erasure marks forgotten)")
+    marks = "1 erasure mark" if forgotten == 1 else f"{forgotten} erasure marks"
+    out.print(f"{email} can be imported again ({marks} forgotten)")
 
 
 @privacy_app.command("opt-out")

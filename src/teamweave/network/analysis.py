@@ -110,7 +110,7 @@ def analyze(
     """
     chosen = with_months(periods)
     reporter: ProgressReporter = progress or NullProgress()
-    hold_org(session, org=org, progress=reporter)  # an erasure waits for this run's commit, or this run for its
+    hold_org(session, org=org, progress=reporter)  # an erasure waits for this run's commit, or this run for it
     clock = time.perf_counter()
     run = AnalysisRun(org=org, started_at=datetime.now(UTC), events=events.count(org), windows=0)
     session.add(run)

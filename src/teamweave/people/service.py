@@ -16,6 +16,7 @@ from teamweave.people.models import Person, Site, Team
 from teamweave.people.schemas import DirectoryEntry, HrImportResult, TeamSummary
 from teamweave.privacy.erased import erasure_mark, erasure_marks
 from teamweave.privacy.pseudonym import Pseudonymiser
+from teamweave.store.org_lock import hold_org
 
 # What an HR import may change on a person; comparing these tells "updated" from "unchanged".
 _IMPORTED_FIELDS = ("name", "pseudonym", "team_id", "manager_id", "site_id", "timezone", "start_date", "birthday")
@@ -144,8 +145,11 @@ def import_people(session: Session, *, org: str, path: Path, pseudonymiser: Pseu
 
     Upserts by (org, e-mail): importing the same file twice changes nothing; people missing from the file
     are kept, never deleted. Bad rows are reported in ``errors`` (file, line, field) and skipped; good rows
-    go in. A missing required column raises :class:`InputFormatError`. Never commits.
+    go in. A missing required column raises :class:`InputFormatError`. A row of a person erased earlier is
+    rejected until they are readmitted (``privacy.erased``). Holds the org's lock (``store.org_lock``), so that
+    no erasure runs meanwhile. Never commits.
     """
+    hold_org(session, org=org)
     result = HrImportResult(file=path.name)
     with HrCsvReader(path) as reader:
         rows: list[HrRow] = []
@@ -159,8 +163,13 @@ def import_people(session: Session, *, org: str, path: Path, pseudonymiser: Pseu
         result.warnings.append(f"{path.name}: ignored unknown columns: {', '.join(reader.unknown_columns)}")
     result.warnings.extend(str(note) for note in reader.opt_in_notes)
     existing = {person.email: person for person in repository.people_of_org(session, org=org)}
+    rows, erased = _without_erased(session, org=org, rows=rows, pseudonymiser=pseudonymiser, file_name=path.name)
+    problems.extend(erased.values())
     check = check_managers(
-        rows, file_name=path.name, directory=_manager_emails(existing), rejected_emails=reader.rejected_emails
+        rows,
+        file_name=path.name,
+        directory=_manager_emails(existing),
+        rejected_emails={**reader.rejected_emails, **{email: error.line or 0 for email, error in erased.items()}},
     )
     result.errors = sorted([*problems, *check.errors], key=lambda error: error.line or 0)
     result.rejected = len({error.line for error in problems} | {row.line for row in check.rejected})
@@ -171,17 +180,34 @@ def import_people(session: Session, *, org: str, path: Path, pseudonymiser: Pseu
         session, org=org, rows=check.rows, existing=existing, values=values, without_manager=check.without_manager
     )
     _refresh_site_zones(session, org=org)
-    erased = erasure_marks(session, org=org)
-    lines = [str(row.line) for row in check.rows if erasure_mark(str(values[row.email]["pseudonym"])) in erased]
-    if lines:
-        result.warnings.append(
-            f"{path.name}: lines {', '.join(lines)} name people erased earlier; they are in the directory again, but "
-            "imports leave their events out until `teamweave privacy readmit EMAIL`"
-        )
     absent = len(existing.keys() - {row.email for row in rows} - reader.rejected_emails.keys())
     if absent:
         result.warnings.append(f"{absent} people in the directory are not in {path.name}; they were kept")
     return result
+
+
+def _without_erased(
+    session: Session, *, org: str, rows: list[HrRow], pseudonymiser: Pseudonymiser, file_name: str
+) -> tuple[list[HrRow], dict[str, InputFormatError]]:
+    """The rows of people not erased, and an error per row of an erased person (by e-mail): an erased person
+    comes back only once readmitted (``privacy.erased``), or imports would leave out the events of someone the
+    directory and the analysis count."""
+    marks = erasure_marks(session, org=org)
+    if not marks:
+        return rows, {}
+    kept: list[HrRow] = []
+    erased: dict[str, InputFormatError] = {}
+    for row in rows:
+        if erasure_mark(pseudonymiser.person_of_email(row.email)) in marks:
+            erased[row.email] = InputFormatError(
+                "this person was erased; `teamweave privacy readmit EMAIL` lets them back in",
+                file=file_name,
+                line=row.line,
+                field="email",
+            )
+        else:
+            kept.append(row)
+    return kept, erased
 
 
 def _manager_emails(people: dict[str, Person]) -> dict[str, str | None]:

@@ -14,7 +14,8 @@ class ErasureMark(Base):
     """The mark of a pseudonym of an erased person (their own, or one of their source identities'), so that an
     import of an export that still holds them does not bring their events and identities back. A mark is a
     one-way hash of the pseudonym (``privacy.erased.erasure_mark``): no name, e-mail, source id or pseudonym is
-    kept, so nothing stored links it to the person (docs/privacy.md, "A person's rights")."""
+    kept and nothing else stored matches it, but whoever holds the pseudonym key can recompute it from an e-mail:
+    pseudonymous data, kept until the person is readmitted (docs/privacy.md, "A person's rights")."""
 
     __tablename__ = "erasure_marks"
 

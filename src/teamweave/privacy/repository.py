@@ -91,6 +91,7 @@ def record_erasure_marks(session: Session, *, org: str, person_mark: str, marks:
 
 
 def erasure_marks(session: Session, *, org: str) -> set[str]:
+    """Every erasure mark of the org."""
     return set(session.scalars(select(ErasureMark.mark).where(ErasureMark.org == org)))
 
 

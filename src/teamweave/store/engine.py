@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+
+BUSY_TIMEOUT_MS: Final = 10_000
+"""How long a SQLite write waits for another writer before it fails (jobs of one org wait longer:
+``store.org_lock``)."""
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -22,7 +26,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA busy_timeout=10000")
+            cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             cursor.close()
 
         return engine

@@ -7,15 +7,20 @@ lock from the start of its transaction to its end (commit or rollback), and they
 for a running analysis to commit, then removes what it wrote; an analysis that starts during an erasure reads
 the events after it. Pages and rituals do not take the lock.
 
-PostgreSQL: a transaction-level advisory lock keyed by the org. SQLite: the database's single write lock (taken
-by a write that changes nothing), which an analysis held anyway from its first write; here a second job waits
-for it instead of failing after the engine's busy timeout.
+PostgreSQL: a transaction-level advisory lock keyed by the org; the job then reads what was committed before it
+got the lock, as PostgreSQL's default isolation (READ COMMITTED, which the engine keeps) gives each statement a
+new snapshot. SQLite: the database's single write lock (taken by a write that changes nothing), which an
+analysis held anyway from its first write, for every org and every writer (a page that writes during a long
+analysis still fails after the engine's busy timeout); here a second job waits for it, in steps of
+:data:`RETRY_MS` so that Ctrl-C stops it, instead of failing after the busy timeout.
 """
 
 from __future__ import annotations
 
 import hashlib
 import sqlite3
+import time
+from typing import Final
 
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import OperationalError
@@ -24,13 +29,16 @@ from sqlalchemy.orm import Session
 from teamweave.errors import TeamweaveError
 from teamweave.progress import NullProgress, ProgressReporter
 
-WAIT_MS = 24 * 3600 * 1000
+WAIT_S: Final = 24 * 3600.0
 """How long a job waits for another job of its org on SQLite (PostgreSQL waits as long as it takes)."""
-WAITING = "Waiting for another analysis, import or erasure of org {org} to finish"
+RETRY_MS: Final = 200
+"""SQLite's busy timeout for each try at its write lock while a job waits."""
+WAITING: Final = "Waiting for another analysis, import or erasure of org {org} to finish"
+_HELD: Final = "teamweave.org_lock"  # session.info: (the transaction, the orgs whose lock it holds)
 
 
 class OrgBusy(TeamweaveError):
-    """Another job of the org held its lock for longer than a job waits (:data:`WAIT_MS`)."""
+    """Another job of the org held its lock for longer than a job waits (:data:`WAIT_S`)."""
 
     status = 409
 
@@ -56,40 +64,68 @@ def hold_org(session: Session, *, org: str, progress: ProgressReporter | None = 
     """
     reporter: ProgressReporter = progress or NullProgress()
     connection = session.connection()  # no autoflush: a pending write would wait outside this function
+    transaction = connection.get_transaction()
+    held: tuple[object, set[str]] | None = session.info.get(_HELD)
+    if held is not None and held[0] is transaction and org in held[1]:
+        return  # held already in this transaction: no statement
     if connection.dialect.name == "postgresql":
-        key = {"key": org_lock_key(org)}
-        if not connection.execute(text("SELECT pg_try_advisory_xact_lock(:key)"), key).scalar():
-            reporter.start(WAITING.format(org=org))
-            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), key)
-            reporter.finish()
+        _postgresql_lock(connection, org=org, reporter=reporter)
+    else:
+        _sqlite_lock(connection, org=org, reporter=reporter)
+    orgs = held[1] if held is not None and held[0] is transaction else set()
+    session.info[_HELD] = (transaction, orgs | {org})
+
+
+def _postgresql_lock(connection: Connection, *, org: str, reporter: ProgressReporter) -> None:
+    key = {"key": org_lock_key(org)}
+    if connection.execute(text("SELECT pg_try_advisory_xact_lock(:key)"), key).scalar():
         return
-    waiting = _sqlite_busy(connection)
-    if waiting:
-        reporter.start(WAITING.format(org=org))
-    _sqlite_write_lock(connection, org=org)
-    if waiting:
+    reporter.start(WAITING.format(org=org))
+    try:
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), key)
+    finally:
+        reporter.finish()
+
+
+def _sqlite_lock(connection: Connection, *, org: str, reporter: ProgressReporter) -> None:
+    if getattr(connection.connection.dbapi_connection, "in_transaction", False):
+        return  # this transaction wrote already (pysqlite begins one at the first write): it holds the lock
+    if not _sqlite_busy(connection):
+        _sqlite_write_lock(connection, org=org)
+        return
+    reporter.start(WAITING.format(org=org))
+    try:
+        _sqlite_write_lock(connection, org=org)
+    finally:
         reporter.finish()
 
 
 def _sqlite_write_lock(connection: Connection, *, org: str) -> None:
-    """Begin this transaction's write on SQLite, waiting up to :data:`WAIT_MS` for another writer."""
+    """Begin this transaction's write on SQLite, trying every :data:`RETRY_MS` for up to :data:`WAIT_S` while
+    another writer holds the lock."""
     before = connection.exec_driver_sql("PRAGMA busy_timeout").scalar()
-    connection.exec_driver_sql(f"PRAGMA busy_timeout = {WAIT_MS}")
+    connection.exec_driver_sql(f"PRAGMA busy_timeout = {RETRY_MS}")
+    deadline = time.monotonic() + WAIT_S
     try:
-        connection.execute(text("DELETE FROM analysis_runs WHERE 1 = 0"))  # begins the write: the lock
-    except OperationalError as error:
-        raise OrgBusy(
-            "another analysis, import or erasure kept the database busy for a day", where=f"org {org}"
-        ) from error
+        while True:
+            try:
+                connection.execute(text("DELETE FROM analysis_runs WHERE 1 = 0"))  # begins the write: the lock
+                return
+            except OperationalError as error:
+                code = getattr(error.orig, "sqlite_errorcode", None)
+                if code is None or code & 0xFF != sqlite3.SQLITE_BUSY:
+                    raise  # not a lock held by another writer: a real failure
+                if time.monotonic() >= deadline:
+                    raise OrgBusy(
+                        f"another analysis, import or erasure kept the database busy for {WAIT_S / 3600:.0f} hours",
+                        where=f"org {org}",
+                    ) from error
     finally:
         connection.exec_driver_sql(f"PRAGMA busy_timeout = {int(before or 0)}")
 
 
 def _sqlite_busy(connection: Connection) -> bool:
-    """Whether another connection holds SQLite's write lock now (asked on a connection of its own; False when
-    this transaction wrote already, and so holds it)."""
-    if getattr(connection.connection.dbapi_connection, "in_transaction", False):
-        return False  # pysqlite begins a transaction at the first write only
+    """Whether another connection holds SQLite's write lock now (asked on a connection of its own)."""
     probe = connection.engine.raw_connection()
     try:
         cursor = probe.cursor()
