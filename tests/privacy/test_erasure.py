@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 from tests.support.stored_text import stored_text
-from tests.support.waiting import Waits, in_thread
+from tests.support.waiting import Waits, holder_then_job
 
 from teamweave.accounts.models import User
 from teamweave.errors import NotFound
@@ -170,16 +170,7 @@ def test_an_erasure_waits_for_a_running_analysis_then_removes_what_it_wrote(engi
             erase_person(session, org=ORG, email="ana@acme.test", events=store, progress=waits)
             session.commit()
 
-    try:
-        worker, errors = in_thread(erase)
-        assert waits.waiting.wait(30), "the erasure did not wait for the analysis"
-        assert worker.is_alive()
-        analysis.commit()
-    finally:
-        analysis.close()  # (rolls back if the test failed before the commit: no lock left behind)
-    worker.join(60)
-    assert not errors, errors
-    assert not worker.is_alive()
+    holder_then_job(analysis, erase, waits, what="the erasure")
     _erased_everywhere(engine, tmp_path / "instance", people["ana"])
 
 
@@ -198,16 +189,7 @@ def test_an_analysis_that_starts_during_an_erasure_reads_after_it(engine: Engine
             analyze(session, org=ORG, events=store, k=1, progress=waits)
             session.commit()
 
-    try:
-        worker, errors = in_thread(analysis)
-        assert waits.waiting.wait(30), "the analysis did not wait for the erasure"
-        assert worker.is_alive()
-        eraser.commit()
-    finally:
-        eraser.close()
-    worker.join(60)
-    assert not errors, errors
-    assert not worker.is_alive()
+    holder_then_job(eraser, analysis, waits, what="the analysis")
     assert waits.steps[0].startswith("Waiting for another")
     assert len(waits.steps) > 1  # then it analysed
     _erased_everywhere(engine, tmp_path / "instance", people["ana"])

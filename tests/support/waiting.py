@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
+from sqlalchemy.orm import Session
+
 from teamweave.store.org_lock import WAITING
 
 
@@ -40,3 +42,19 @@ def in_thread(job: Callable[[], object]) -> tuple[threading.Thread, list[BaseExc
     worker = threading.Thread(target=run, daemon=True)
     worker.start()
     return worker, errors
+
+
+def holder_then_job(holder: Session, job: Callable[[], object], waits: Waits, *, what: str) -> None:
+    """While ``holder``'s transaction holds an org's lock, run ``job`` in a thread and check that it waits for it
+    (``waits`` reports it); then commit ``holder`` (closed in any case: no lock left behind by a failed test) and
+    check that ``job`` finishes without an error."""
+    try:
+        worker, errors = in_thread(job)
+        assert waits.waiting.wait(30), f"{what} did not wait"
+        assert worker.is_alive()
+        holder.commit()
+    finally:
+        holder.close()
+    worker.join(60)
+    assert not errors, errors
+    assert not worker.is_alive()
