@@ -3,11 +3,11 @@
 An erasure (``privacy.erasure``) removes a person's events from the store and remembers the marks of their
 pseudonyms (their own and their source identities'): one-way hashes that nothing else stored matches (whoever
 holds the pseudonym key can recompute one from an e-mail), from which an import recognises an identity it
-meets again. The exports a team imports again and again
-(a cumulative Slack export, a mailbox, a calendar) still hold the person; importing one must not bring their
-events or identities back. So an import leaves out every event an erased person acted in, strikes them from
-the targets of the others (the audience count stays, as in the erasure) and records no identity row for them,
-until :func:`readmit_person` lets them back in (a person who rejoins, say; what was erased stays erased).
+meets again. The exports a team imports again and again (a cumulative Slack export, a mailbox, a calendar)
+still hold the person; importing one must not bring their events or identities back. So an import leaves out
+every event an erased person acted in, strikes them from the targets of the others (the audience count stays,
+as in the erasure) and records no identity row for them, until :func:`readmit_person` lets them back in (a
+person who rejoins, say; what was erased stays erased).
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ not what they saw). Metrics of other people and teams still reflect the past unt
 The pseudonyms of an erased person (their own and their identities') are remembered as one-way marks, so that
 importing an export that still holds them leaves their events and identities out (``privacy.erased``), until
 ``teamweave privacy readmit`` lets them back in (a person who rejoins, say). No name, e-mail, source id or
-pseudonym of theirs is kept.
+pseudonym of theirs is kept; the marks are pseudonymous data (docs/privacy.md, "A person's rights").
 """
 
 from __future__ import annotations

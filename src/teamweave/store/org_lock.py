@@ -5,7 +5,8 @@ before it would still write metric rows and kept tie files that name the person,
 recognition events an analysis writes first could put their events back. So each of these jobs holds its org's
 lock from the start of its transaction to its end (commit or rollback), and they take turns: an erasure waits
 for a running analysis to commit, then removes what it wrote; an analysis that starts during an erasure reads
-the events after it. Pages and rituals do not take the lock.
+the events after it. The jobs that take it: ``analyze`` (its recognition events and the 1:1s it finds in calendars
+included), event and HR imports, erasure, and ``remind`` (which finds 1:1s too); pages do not.
 
 PostgreSQL: a transaction-level advisory lock keyed by the org; the job then reads what was committed before it
 got the lock, as PostgreSQL's default isolation (READ COMMITTED, which the engine keeps) gives each statement a
