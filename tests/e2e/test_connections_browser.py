@@ -51,7 +51,7 @@ def test_my_fall_in_ties_is_explained_and_marked_and_never_shown_to_my_manager(
     shot_page(manager, "connections-team")
 
 
-def test_i_download_my_own_data_from_my_page(live: tuple[str, SeededOrg], browser: Browser) -> None:
+def test_i_download_my_data_and_leave_the_analytics_from_my_page(live: tuple[str, SeededOrg], browser: Browser) -> None:
     base, _ = live
     context = browser.new_context(accept_downloads=True, viewport={"width": 1200, "height": 900})
     page = context.new_page()
@@ -68,4 +68,13 @@ def test_i_download_my_own_data_from_my_page(live: tuple[str, SeededOrg], browse
     data = json.loads(path.read_text(encoding="utf-8"))
     assert data["person"]["email"] == "alice@example.org"
     assert [view["action"] for view in data["views_of_your_data"]] == ["export_own_data"]
+    page.get_by_role("button", name="Leave me out of the analytics").click()
+    page.wait_for_url("**/me?done=analytics-out*")
+    assert "You are left out of the analytics" in page.locator("#analytics-state").inner_text()
+    assert "leaves you out of every metric" in page.locator("#my-data [role=status]").inner_text()
+    page.locator("#my-data").scroll_into_view_if_needed()
+    shot_page(page, "connections-left-out")
+    page.get_by_role("button", name="Count me in again").click()
+    page.wait_for_url("**/me?done=analytics-in*")
+    assert "The analytics count you" in page.locator("#analytics-state").inner_text()
     context.close()

@@ -1,5 +1,5 @@
 """A person downloads their own data from the web app (/me/data.json): only their own, and the download is
-audited."""
+audited; and leaves the analytics, or comes back, themself (/me/analytics)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ import json
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
-from tests.web.conftest import log_in
+from sqlalchemy.orm import Session
+from tests.web.conftest import csrf_of, log_in
 from tests.web.seeding import SeededOrg
 
 from teamweave.audit.models import AuditEntry
+from teamweave.people.models import Person
 from teamweave.runtime import Runtime
 from teamweave.store.session import session_scope
 
@@ -44,3 +46,33 @@ def test_a_person_downloads_everything_held_about_them(client: TestClient, seede
 def test_logins_without_a_person_have_no_personal_data(client: TestClient, seeded: SeededOrg) -> None:
     log_in(client, "root")
     assert client.get("/me/data.json").status_code == 404
+
+
+def test_a_person_leaves_the_analytics_and_comes_back(client: TestClient, seeded: SeededOrg, runtime: Runtime) -> None:
+    log_in(client, "alice")
+    page = client.get("/me")
+    assert "Leave me out of the analytics" in page.text
+    left = client.post("/me/analytics", data={"choice": "out", "csrf_token": csrf_of(page.text)})
+    assert left.status_code == 303
+    assert left.headers["location"] == "/me?done=analytics-out#my-data"
+    page = client.get(left.headers["location"])
+    assert "the next analysis leaves you out of every metric" in page.text
+    assert "You are left out of the analytics" in page.text
+    with session_scope(runtime.sessions) as session:
+        assert _opted_out(session) == {"alice"}
+    back = client.post("/me/analytics", data={"choice": "in", "csrf_token": csrf_of(page.text)})
+    assert back.headers["location"] == "/me?done=analytics-in#my-data"
+    assert "The analytics count you" in client.get("/me").text
+    with session_scope(runtime.sessions) as session:
+        assert _opted_out(session) == set()
+    assert client.post("/me/analytics", data={"choice": "maybe", "csrf_token": csrf_of(page.text)}).status_code == 422
+
+
+def test_logins_without_a_person_cannot_leave_the_analytics(client: TestClient, seeded: SeededOrg) -> None:
+    log_in(client, "root")
+    page = client.get("/tone")
+    assert client.post("/me/analytics", data={"choice": "out", "csrf_token": csrf_of(page.text)}).status_code == 404
+
+
+def _opted_out(session: Session) -> set[str]:
+    return {p.email.split("@")[0] for p in session.scalars(select(Person).where(Person.analytics_opt_out))}

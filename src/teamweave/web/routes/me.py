@@ -24,6 +24,7 @@ from teamweave.network import integration as network_integration
 from teamweave.network import service as network
 from teamweave.network import trends as network_trends
 from teamweave.network.models import PersonMetric
+from teamweave.people import service as people_service
 from teamweave.web.charts import (
     CHANNEL_LABELS,
     Mark,
@@ -250,10 +251,17 @@ def _own_pseudonym(session: Session, user: User, org: str) -> str:
     return network.person_pseudonym(session, org=org, person_id=user.person_id)
 
 
+ANALYTICS_NOTICES = {
+    "analytics-out": "Done: the next analysis leaves you out of every metric, yours and your teams'.",
+    "analytics-in": "Done: the next analysis counts you again.",
+}
+
+
 @router.get("/me")
-def my_page(request: Request, user: CurrentUser, session: DbSession) -> Response:
+def my_page(request: Request, user: CurrentUser, session: DbSession, done: str | None = None) -> Response:
     settings = get_settings(request)
     pseudonym = _own_pseudonym(session, user, settings.org)
+    person = people_service.get_person(session, org=settings.org, person_id=user.person_id or 0)
     weekly = own_series(session, org=settings.org, pseudonym=pseudonym, period="week")
     monthly = own_series(session, org=settings.org, pseudonym=pseudonym, period="month")
     quarterly = own_series(session, org=settings.org, pseudonym=pseudonym, period="quarter")
@@ -295,6 +303,8 @@ def my_page(request: Request, user: CurrentUser, session: DbSession) -> Response
         reach_chart=monthly.reach_chart(),
         meeting_chart=weekly.load_chart("meeting_hours", "hours in meetings", "Hours in meetings per week"),
         message_chart=weekly.load_chart("messages_sent", "messages sent", "Messages sent to people per week"),
+        analytics_opt_out=person.analytics_opt_out,
+        notice=ANALYTICS_NOTICES.get(done or ""),
     )
 
 
