@@ -9,7 +9,7 @@ import duckdb
 import pyarrow as pa
 import pytest
 from sqlalchemy import Engine, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 from tests.support.stored_text import stored_text
 from tests.support.waiting import Waits, holder_then_job
 
@@ -151,14 +151,20 @@ def _erased_everywhere(engine: Engine, instance: Path, pseudonym: str) -> None:
     assert pseudonym not in stored_text(instance)  # no event, kept tie, contact or input names them
 
 
-def test_an_erasure_waits_for_a_running_analysis_then_removes_what_it_wrote(engine: Engine, tmp_path: Path) -> None:
-    """Without the org's lock, on PostgreSQL the erasure ran beside the analysis, which then stored the person's
-    metrics and kept ties after it; on SQLite it failed after the engine's busy timeout."""
+def _seeded(engine: Engine, instance: Path) -> tuple[sessionmaker[Session], EventStore, dict[str, str]]:
+    """A session factory, and the people and events of :func:`_seed`, committed."""
     factory = session_factory(engine)
-    store = EventStore(tmp_path / "instance")
+    store = EventStore(instance)
     with factory() as setup:
         people = _seed(setup, store)
         setup.commit()
+    return factory, store, people
+
+
+def test_an_erasure_waits_for_a_running_analysis_then_removes_what_it_wrote(engine: Engine, tmp_path: Path) -> None:
+    """Without the org's lock, on PostgreSQL the erasure ran beside the analysis, which then stored the person's
+    metrics and kept ties after it; on SQLite it failed after the engine's busy timeout."""
+    factory, store, people = _seeded(engine, tmp_path / "instance")
     analysis = factory()
     analyze(analysis, org=ORG, events=store, k=1)  # not committed yet: it holds the org's lock
     assert analysis.scalar(select(func.count()).where(PersonMetric.pseudonym == people["ana"])) > 0
@@ -175,11 +181,7 @@ def test_an_erasure_waits_for_a_running_analysis_then_removes_what_it_wrote(engi
 
 
 def test_an_analysis_that_starts_during_an_erasure_reads_after_it(engine: Engine, tmp_path: Path) -> None:
-    factory = session_factory(engine)
-    store = EventStore(tmp_path / "instance")
-    with factory() as setup:
-        people = _seed(setup, store)
-        setup.commit()
+    factory, store, people = _seeded(engine, tmp_path / "instance")
     eraser = factory()
     erase_person(eraser, org=ORG, email="ana@acme.test", events=store)  # not committed yet
     waits = Waits()
