@@ -173,11 +173,6 @@ def people_count(count: int | None, k: int) -> str | None:
     return fewer_than(k) if 0 < count < effective_k(k) else str(count)
 
 
-def person_pseudonym(session: Session, *, org: str, person_id: int) -> str:
-    """The pseudonym the metrics know a person by; :class:`NotFound` when there is no such person."""
-    return people_service.get_person(session, org=org, person_id=person_id).pseudonym
-
-
 def team_summaries(session: Session, *, org: str) -> list[TeamSummary]:
     """Every team that has people, by name, with its head count: its people who have not opted out of
     analytics (the head count shown to others everywhere; pages show one under k as "fewer than k")."""

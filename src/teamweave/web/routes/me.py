@@ -25,6 +25,7 @@ from teamweave.network import service as network
 from teamweave.network import trends as network_trends
 from teamweave.network.models import PersonMetric
 from teamweave.people import service as people_service
+from teamweave.people.models import Person
 from teamweave.web.charts import (
     CHANNEL_LABELS,
     Mark,
@@ -245,10 +246,10 @@ def own_series(session: Session, *, org: str, pseudonym: str, period: str) -> Ow
     return OwnSeries(windows=windows, rows={r.window_start: r for r in rows})
 
 
-def _own_pseudonym(session: Session, user: User, org: str) -> str:
+def _own_person(session: Session, user: User, org: str) -> Person:
     if user.person_id is None:
         raise NotFound("your login is not linked to a person, so there is no personal page")
-    return network.person_pseudonym(session, org=org, person_id=user.person_id)
+    return people_service.get_person(session, org=org, person_id=user.person_id)
 
 
 ANALYTICS_NOTICES = {
@@ -260,8 +261,8 @@ ANALYTICS_NOTICES = {
 @router.get("/me")
 def my_page(request: Request, user: CurrentUser, session: DbSession, done: str | None = None) -> Response:
     settings = get_settings(request)
-    pseudonym = _own_pseudonym(session, user, settings.org)
-    person = people_service.get_person(session, org=settings.org, person_id=user.person_id or 0)
+    person = _own_person(session, user, settings.org)
+    pseudonym = person.pseudonym
     weekly = own_series(session, org=settings.org, pseudonym=pseudonym, period="week")
     monthly = own_series(session, org=settings.org, pseudonym=pseudonym, period="month")
     quarterly = own_series(session, org=settings.org, pseudonym=pseudonym, period="quarter")
@@ -320,7 +321,7 @@ def my_connections_api(
     request: Request, user: CurrentUser, session: DbSession, period: str = "month"
 ) -> dict[str, Any]:
     settings = get_settings(request)
-    pseudonym = _own_pseudonym(session, user, settings.org)
+    pseudonym = _own_person(session, user, settings.org).pseudonym
     rows = network.my_connections(session, org=settings.org, pseudonym=pseudonym, period=period)
     trends = network_trends.my_trends(session, org=settings.org, pseudonym=pseudonym, period=period)
     fields = (
