@@ -25,8 +25,10 @@ directed AS (
     -- a text act: from the actor (actor_pid, on every row of the event) to each target row; no join needed
     SELECT
         window_start,
-        actor_pid AS src,
-        pid AS dst,
+        least(actor_pid, pid) AS a_id,
+        greatest(actor_pid, pid) AS b_id,
+        actor_pid < pid AS fwd,
+        actor_pid > pid AS back,
         CASE WHEN actor_pid < pid THEN actor_team ELSE team END AS team_low,  -- the team of the lower id's end
         CASE WHEN actor_pid < pid THEN team ELSE actor_team END AS team_high,
         medium,
@@ -34,28 +36,31 @@ directed AS (
     FROM wanted
     WHERE NOT tool AND NOT sync AND NOT is_actor AND actor_pid IS NOT NULL
     UNION ALL
-    -- a synchronous event: every ordered pair of its participants, half the pair weight each way
+    -- a synchronous event: every pair of its participants once (the lower id first), as acts both ways: the
+    -- same sums as both ordered pairs with half the pair weight each, from half the rows
     SELECT
         s.window_start,
-        s.pid AS src,
-        d.pid AS dst,
-        CASE WHEN s.pid < d.pid THEN s.team ELSE d.team END AS team_low,
-        CASE WHEN s.pid < d.pid THEN d.team ELSE s.team END AS team_high,
+        s.pid AS a_id,
+        d.pid AS b_id,
+        true AS fwd,
+        true AS back,
+        s.team AS team_low,
+        d.team AS team_high,
         s.medium,
-        s.units / s.others / 2 AS w
+        s.units / s.others AS w
     FROM wanted AS s
-    JOIN wanted AS d ON d.event_key = s.event_key AND d.pid <> s.pid
+    JOIN wanted AS d ON d.event_key = s.event_key AND d.pid > s.pid
     WHERE s.sync AND NOT s.tool AND d.sync AND NOT d.tool
 ),
 pairs AS (  -- on integer ids (numbered in pseudonym order, so least/greatest and the order match the names')
     SELECT
         window_start,
-        least(src, dst) AS a_id,
-        greatest(src, dst) AS b_id,
+        a_id,
+        b_id,
         sum(w)::DOUBLE AS weight,
-        bool_or(src < dst) AND bool_or(src > dst) AS reciprocated,
-        bool_or(src < dst) AS a_to_b,
-        bool_or(src > dst) AS b_to_a,
+        bool_or(fwd) AND bool_or(back) AS reciprocated,
+        bool_or(fwd) AS a_to_b,
+        bool_or(back) AS b_to_a,
         coalesce(sum(w) FILTER (WHERE medium = 'chat'), 0.0)::DOUBLE AS chat_weight,
         coalesce(sum(w) FILTER (WHERE medium = 'email'), 0.0)::DOUBLE AS email_weight,
         coalesce(sum(w) FILTER (WHERE medium = 'meeting'), 0.0)::DOUBLE AS meeting_weight,
