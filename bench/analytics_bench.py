@@ -144,7 +144,7 @@ def step_pandas(data: Path) -> dict[str, float]:
     df["w"] = units / df["audience"].clip(lower=1)
     df["tool"] = df["by_bot"] | df["via_ai"]
     day = df["ts"].dt.tz_localize(None).dt.normalize()
-    df["week"] = day - pd.to_timedelta(day.dt.dayofweek, unit="D")
+    df["week"] = day - pd.to_timedelta(day.dt.day_of_week, unit="D")
     df["month"] = day.dt.to_period("M").dt.start_time
     human = df.loc[~df["tool"], ["week", "month", "actor", "targets", "w"]].explode("targets")
     human = human[human["targets"] != human["actor"]]
@@ -169,7 +169,7 @@ def step_pandas(data: Path) -> dict[str, float]:
     late = np.zeros(len(roles), dtype=bool)
     for zone, index in roles.groupby("timezone").indices.items():
         local = roles["ts"].iloc[index].dt.tz_convert(zone)
-        late[index] = ((local.dt.hour < 8) | (local.dt.hour >= 19) | (local.dt.dayofweek >= 5)).to_numpy()
+        late[index] = ((local.dt.hour < 8) | (local.dt.hour >= 19) | (local.dt.day_of_week >= 5)).to_numpy()
     roles["late"] = late & roles["is_actor"].to_numpy()
     roles["human"] = ~roles["tool"]
     stats = roles.groupby(["month", "person"], sort=False).agg(
