@@ -19,10 +19,10 @@ from datetime import datetime
 from typing import Final, Protocol
 
 import numpy as np
-import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from teamweave.ingest.arrow_codes import Index, codes_of, first_per_row, first_positions, int_array, repeated_in_row
 from teamweave.ingest.arrow_masks import TS_TYPE, Mask, in_window, mask
 from teamweave.ingest.context import ImportContext
 from teamweave.ingest.records import KINDS, SOURCES, Interaction
@@ -48,7 +48,6 @@ _KINDS: Final = pa.array(sorted(KINDS))
 _FLAGS: Final = pa.array(sorted(FLAG_TEXTS))
 _TRUE: Final = pa.array(sorted(TRUE_TEXTS))
 
-Index = npt.NDArray[np.int64]
 EventIds = Callable[[pa.Array, pa.Array], Callable[[], pa.Array]]
 """Starts :meth:`~teamweave.privacy.pseudonym.Pseudonymiser.event_id_array` (on a worker thread) and returns
 what waits for its result."""
@@ -79,58 +78,6 @@ class PlainBlock:
     lines: Index
     line_total: int
     text: Callable[[int], str]
-
-
-def _ints(array: pa.Array | pa.ChunkedArray) -> Index:
-    return np.asarray(array.to_numpy(zero_copy_only=False), dtype=np.int64)
-
-
-def _first_per_row(rows: Index, codes: Index, positions: Index) -> Index:
-    """``positions`` keeping the first of each repeated (row, code) pair, in order (``rows`` ascending)."""
-    if len(rows) == 0:
-        return positions
-    longest = int(np.bincount(rows).max())
-    if longest <= 32:  # short lists: compare each value with the up to 31 before it in its row
-        repeated = np.zeros(len(rows), dtype=bool)
-        for back in range(1, longest):
-            repeated[back:] |= (rows[back:] == rows[:-back]) & (codes[back:] == codes[:-back])
-        return positions[~repeated]
-    keys = rows * (int(codes.max()) + 1) + codes
-    first: Index = np.sort(np.unique(keys, return_index=True)[1])
-    kept: Index = positions[first]
-    return kept
-
-
-def _repeated_in_row(rows: Index, values: pa.Array) -> Mask:
-    """Marks each value equal to an earlier one of its row (``rows`` ascending), comparing strings in Arrow."""
-    repeated = np.zeros(len(rows), dtype=bool)
-    if len(rows) == 0:
-        return repeated
-    longest = int(np.bincount(rows).max())
-    if longest > 32:
-        codes = _codes(values)[1]
-        repeated[:] = True
-        repeated[_first_per_row(rows, codes, np.arange(len(rows), dtype=np.int64))] = False
-        return repeated
-    for back in range(1, longest):
-        same_row = rows[back:] == rows[:-back]
-        same = mask(pc.equal(values.slice(back), values.slice(0, len(values) - back)))
-        repeated[back:] |= same_row & same
-    return repeated
-
-
-def _first_positions(codes: Index) -> Index:
-    """Where each code first appears, for codes numbered in order of first appearance (0, 1, 2, ...)."""
-    if len(codes) == 0:
-        return codes
-    seen = np.maximum.accumulate(codes)
-    return np.flatnonzero(np.concatenate([[True], codes[1:] > seen[:-1]]))
-
-
-def _codes(array: pa.Array) -> tuple[pa.Array, Index]:
-    """The distinct values in order of first appearance, and each value's index among them."""
-    encoded = pc.dictionary_encode(array)
-    return encoded.dictionary, _ints(encoded.indices)
 
 
 def _parses(text: str) -> bool:
@@ -192,21 +139,21 @@ class _Checked:
         valid = mask(pc.match_substring_regex(value, _COUNT_PATTERN))
         self.ok &= empty | valid
         safe = pc.if_else(pa.array(valid), value, "0")
-        return np.where(valid, _ints(pc.cast(safe, pa.int64())), -1)
+        return np.where(valid, int_array(pc.cast(safe, pa.int64())), -1)
 
     def _targets(self, raw: pa.Array) -> None:
         """The row reader's targets: lower case, split on ``;``, stripped, empty ones and the actor dropped,
         each once; ``target_positions`` index ``self.target_values``, ``target_rows`` their rows."""
         lists = pc.split_pattern(pc.ascii_lower(raw), ";")
-        self.ok &= _ints(pc.list_value_length(lists)) <= MAX_TARGETS
+        self.ok &= int_array(pc.list_value_length(lists)) <= MAX_TARGETS
         values = pc.ascii_trim(pc.list_flatten(lists), " ")
-        rows = _ints(pc.list_parent_indices(lists))
-        lengths = _ints(pc.binary_length(values))
+        rows = int_array(pc.list_parent_indices(lists))
+        lengths = int_array(pc.binary_length(values))
         too_long = lengths > MAX_VALUE_CHARS
         if too_long.any():
             self.ok[np.unique(rows[too_long])] = False
         actor = pc.ascii_lower(self.text["actor"]).take(pa.array(rows))
-        kept = np.flatnonzero((lengths > 0) & ~mask(pc.equal(values, actor)) & ~_repeated_in_row(rows, values))
+        kept = np.flatnonzero((lengths > 0) & ~mask(pc.equal(values, actor)) & ~repeated_in_row(rows, values))
         self.target_values = values
         self.target_positions: Index = kept
         self.target_rows: Index = rows[kept]
@@ -240,11 +187,11 @@ class _Identities:
         rows = np.concatenate([good, self.target_rows])
         order = np.argsort(rows, kind="stable")  # actor first: it comes first in the concatenation
         keys = pa.concat_arrays([actor, targets]).take(pa.array(order))
-        distinct, codes = _codes(keys)
+        distinct, codes = codes_of(keys)
         keys_list: list[str] = distinct.to_pylist()
         self.values = [key[1:] for key in keys_list] if bots.any() else keys_list
         self.bots = [key[0] == "1" for key in keys_list] if bots.any() else [False] * len(keys_list)
-        self.first_rows: Index = rows[order][_first_positions(codes)]
+        self.first_rows: Index = rows[order][first_positions(codes)]
         unordered = np.empty_like(codes)
         unordered[order] = codes
         self.actor_codes, self.target_codes = unordered[: len(good)], unordered[len(good) :]
@@ -299,14 +246,14 @@ def _channels(checked: _Checked, good: Index, reader: RowReader, ctx: ImportCont
         return empty, empty
     channel = channel.take(pa.array(good))
     has = pc.not_equal(channel, "")
-    distinct, codes = _codes(pc.binary_join_element_wise(source, channel, "\x1f"))
+    distinct, codes = codes_of(pc.binary_join_element_wise(source, channel, "\x1f"))
     names = [reader.channel(ctx, *key.split("\x1f", 1)) for key in distinct.to_pylist()]
     channels = pc.if_else(has, pa.array(names, pa.string()).take(pa.array(codes)), empty)
     thread = checked.text.get("thread")
     if thread is None:
         return channels, empty
     thread = thread.take(pa.array(good))
-    distinct, codes = _codes(
+    distinct, codes = codes_of(
         pc.binary_join_element_wise(source, pc.binary_join_element_wise(channel, thread, ":"), "\x1f")
     )
     pseudonymiser = ctx.pseudonymiser
@@ -395,11 +342,11 @@ def _good_events(
 ) -> dict[str, pa.Array]:
     """The event columns of the good rows inside the window, but ``event_id``."""
     names = pa.array(pseudonyms, pa.string())
-    name_codes = _codes(names)[1]
+    name_codes = codes_of(names)[1]
     actor = names.take(pa.array(identities.actor_codes[inside]))
     in_rows = np.isin(identities.target_rows, rows)
     target_rows, target_codes = identities.target_rows[in_rows], identities.target_codes[in_rows]
-    kept = _first_per_row(target_rows, name_codes[target_codes], np.arange(len(target_rows), dtype=np.int64))
+    kept = first_per_row(target_rows, name_codes[target_codes], np.arange(len(target_rows), dtype=np.int64))
     counts = np.bincount(target_rows[kept], minlength=len(checked.ok))[rows]
     offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
     targets = pa.ListArray.from_arrays(pa.array(offsets), names.take(pa.array(target_codes[kept])))

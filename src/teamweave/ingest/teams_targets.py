@@ -14,25 +14,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-import numpy.typing as npt
 import pyarrow as pa
-import pyarrow.compute as pc
 
+from teamweave.ingest.arrow_codes import Index, codes_of
 from teamweave.ingest.arrow_masks import Mask
 from teamweave.ingest.context import ImportContext
 from teamweave.ingest.teams_columns import MessageBlock
 
 if TYPE_CHECKING:
     from teamweave.ingest.teams_tables import TeamsTables
-
-Index = npt.NDArray[np.int64]
-
-
-def codes_of(array: pa.Array) -> tuple[pa.Array, Index]:
-    """The distinct values in order of first appearance, and each value's index among them (0 for a null)."""
-    encoded = pc.dictionary_encode(array)
-    indices = pc.fill_null(encoded.indices, 0)
-    return encoded.dictionary, np.asarray(indices.to_numpy(zero_copy_only=False), dtype=np.int64)
 
 
 @dataclass(frozen=True)

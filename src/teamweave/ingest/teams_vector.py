@@ -22,11 +22,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from teamweave.ingest.arrow_codes import Index, codes_of
 from teamweave.ingest.arrow_masks import Mask, in_window, mask
 from teamweave.ingest.context import ImportContext
 from teamweave.ingest.teams_columns import MessageBlock
 from teamweave.ingest.teams_graph_json import SOURCE, Problem
-from teamweave.ingest.teams_targets import Entries, Index, Keys, codes_of, merge, pseudonyms
+from teamweave.ingest.teams_targets import Entries, Keys, merge, pseudonyms
 from teamweave.store.events import EVENT_SCHEMA
 
 if TYPE_CHECKING:
